@@ -1,0 +1,19 @@
+"""Test settings. The database is PostgreSQL started by tests/conftest.py (DATABASE_URL)."""
+
+import tempfile
+
+from .base import *  # noqa: F403
+from .base import env
+
+DEBUG = False
+SECRET_KEY = "test-only-key"  # noqa: S105 - used by the test suite only
+ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+MEDIA_ROOT = tempfile.mkdtemp(prefix="fabrique-media-")
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+STORAGES["staticfiles"] = {  # noqa: F405
+    "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+}
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+DATABASES = {"default": env.db("DATABASE_URL", default="sqlite:///:memory:")}
+WAGTAILADMIN_BASE_URL = "http://testserver"

@@ -1,0 +1,31 @@
+from home.models.base import HomePage, StandardPage
+from home.models.contact import ContactFormField, ContactPage
+from home.models.events import EventIndexPage, EventPage, EventSite
+from home.models.members import MemberDirectoryPage
+from home.models.navigation import NavigationSettings
+from home.models.news import NewsIndexPage, NewsPage, NewsPageTag
+from home.models.programmes import (
+    ProgrammeIndexPage,
+    ProgrammePage,
+    ProgrammeSession,
+    TrainingTopic,
+)
+
+__all__ = [
+    "ContactFormField",
+    "ContactPage",
+    "EventIndexPage",
+    "EventPage",
+    "EventSite",
+    "HomePage",
+    "MemberDirectoryPage",
+    "NavigationSettings",
+    "NewsIndexPage",
+    "NewsPage",
+    "NewsPageTag",
+    "ProgrammeIndexPage",
+    "ProgrammePage",
+    "ProgrammeSession",
+    "StandardPage",
+    "TrainingTopic",
+]

@@ -1,0 +1,156 @@
+"""Home and standard pages, and the listing helpers the other page types share."""
+
+from django.conf import settings
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.fields import StreamField
+from wagtail.models import Page
+from wagtail.search import index
+
+from archive import selectors as archive_selectors
+from home.blocks import BodyBlock
+
+LISTING_PAGE_SIZE = 12
+
+
+def paginate(request, items, per_page: int = LISTING_PAGE_SIZE):
+    """Page of `items` named by ?page=; a bad or out-of-range number gives the nearest page
+    rather than an error, so shared or hand-edited URLs never break."""
+    paginator = Paginator(items, per_page)
+    try:
+        return paginator.page(request.GET.get("page", 1))
+    except PageNotAnInteger:
+        return paginator.page(1)
+    except EmptyPage:
+        return paginator.page(paginator.num_pages)
+
+
+class HomePage(Page):
+    """The network's front page: hero, latest news, what's coming up, members, archive."""
+
+    hero_title = models.CharField(
+        _("hero title"), max_length=160, help_text=_("The main message, in a few words.")
+    )
+    hero_text = models.TextField(
+        _("hero text"), blank=True, help_text=_("One or two sentences under the title.")
+    )
+    hero_image = models.ForeignKey(
+        settings.WAGTAILIMAGES_IMAGE_MODEL,
+        verbose_name=_("hero image"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("A wide photograph (at least 1600 px wide)."),
+    )
+    hero_link = models.ForeignKey(
+        "wagtailcore.Page",
+        verbose_name=_("hero link"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Page the hero button leads to."),
+    )
+    hero_link_label = models.CharField(
+        _("hero button label"), max_length=60, blank=True, help_text=_("Text of the hero button.")
+    )
+    archive_title = models.CharField(
+        _("archive block title"),
+        max_length=120,
+        blank=True,
+        help_text=_("Title of the block inviting visitors to explore the archive."),
+    )
+    archive_text = models.TextField(
+        _("archive block text"), blank=True, help_text=_("What visitors will find in the archive.")
+    )
+    body = StreamField(
+        BodyBlock(),
+        blank=True,
+        verbose_name=_("additional content"),
+        help_text=_("Optional sections shown after the news and agenda."),
+    )
+
+    content_panels = [
+        *Page.content_panels,
+        MultiFieldPanel(
+            [
+                FieldPanel("hero_title"),
+                FieldPanel("hero_text"),
+                FieldPanel("hero_image"),
+                FieldPanel("hero_link"),
+                FieldPanel("hero_link_label"),
+            ],
+            heading=_("Hero"),
+        ),
+        MultiFieldPanel([FieldPanel("archive_title"), FieldPanel("archive_text")], _("Archive")),
+        FieldPanel("body"),
+    ]
+    search_fields = [*Page.search_fields, index.SearchField("hero_text")]
+
+    parent_page_types = ["wagtailcore.Page"]
+    subpage_types = [
+        "home.StandardPage",
+        "home.NewsIndexPage",
+        "home.ProgrammeIndexPage",
+        "home.EventIndexPage",
+        "home.MemberDirectoryPage",
+        "home.ContactPage",
+    ]
+    max_count_per_parent = 1
+
+    class Meta:
+        verbose_name = _("home page")
+
+    def get_context(self, request, *args, **kwargs):
+        from home.models.events import EventPage
+        from home.models.members import MemberDirectoryPage
+        from home.models.news import NewsPage
+        from home.models.programmes import ProgrammeSession
+
+        context = super().get_context(request, *args, **kwargs)
+        now = timezone.now()
+        context["latest_news"] = (
+            NewsPage.objects.live()
+            .public()
+            .filter(locale=self.locale)
+            .select_related("lead_image")
+            .prefetch_renditions("fill-480x300")
+            .order_by("-date", "-pk")[:3]
+        )
+        context["upcoming_sessions"] = ProgrammeSession.objects.upcoming(
+            locale=self.locale, now=now
+        )[:3]
+        context["upcoming_events"] = (
+            EventPage.objects.live()
+            .public()
+            .filter(locale=self.locale, end__gte=now)
+            .order_by("start")[:3]
+        )
+        context["member_count"] = archive_selectors.member_count()
+        context["directory_page"] = (
+            MemberDirectoryPage.objects.live().filter(locale=self.locale).first()
+        )
+        return context
+
+
+class StandardPage(Page):
+    """A free-form page: about, missions, partners, legal notice…"""
+
+    intro = models.TextField(
+        _("introduction"), blank=True, help_text=_("A short lead paragraph.")
+    )
+    body = StreamField(BodyBlock(), verbose_name=_("body"), help_text=_("The page content."))
+
+    content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("body")]
+    search_fields = [*Page.search_fields, index.SearchField("intro"), index.SearchField("body")]
+
+    parent_page_types = ["home.HomePage", "home.StandardPage"]
+    subpage_types = ["home.StandardPage"]
+
+    class Meta:
+        verbose_name = _("standard page")

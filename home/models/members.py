@@ -1,0 +1,65 @@
+"""The member directory: a list and a map of the network's institutions."""
+
+import json
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from wagtail.admin.panels import FieldPanel
+from wagtail.models import Page
+from wagtail.search import index
+
+from archive import selectors as archive_selectors
+from archive.models import Member
+
+
+class MemberDirectoryPage(Page):
+    """Lists member institutions (snippets), filterable by kind and region, on a map."""
+
+    intro = models.TextField(
+        _("introduction"), blank=True, help_text=_("Shown above the map and the list.")
+    )
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    search_fields = [*Page.search_fields, index.SearchField("intro")]
+    parent_page_types = ["home.HomePage"]
+    subpage_types = []
+    max_count_per_parent = 1
+
+    class Meta:
+        verbose_name = _("member directory")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        kind = request.GET.get("kind", "")
+        if kind not in Member.Kind.values:
+            kind = ""
+        regions = archive_selectors.member_regions()
+        region = request.GET.get("region", "")
+        if region not in regions:
+            region = ""
+        members = list(archive_selectors.members_for_directory(kind=kind, region=region))
+        context.update(
+            members=members,
+            kinds=Member.Kind.choices,
+            regions=regions,
+            active_kind=kind,
+            active_region=region,
+            map_markers=json.dumps(
+                [
+                    {
+                        "id": m.slug,
+                        "name": m.name,
+                        "commune": m.commune,
+                        "lat": float(m.latitude),
+                        "lng": float(m.longitude),
+                    }
+                    for m in members
+                    if m.has_location
+                ]
+            ),
+            map_tile_url=settings.MAP_TILE_URL,
+            map_tile_attribution=settings.MAP_TILE_ATTRIBUTION,
+        )
+        return context
