@@ -19,6 +19,7 @@ from modelcluster.fields import ParentalKey
 
 from home import calendars
 from home.blocks import BodyBlock
+from home.maps import map_context
 from home.models.base import paginate
 
 
@@ -143,7 +144,8 @@ class EventPage(RoutablePageMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["sites"] = list(self.sites.all())
+        context["sites"] = sites = list(self.sites.all())
+        context.update(map_context(sites, anchor_prefix="site-"))
         context["json_ld"] = json.dumps(self.json_ld(request), ensure_ascii=False)
         return context
 

@@ -1,8 +1,5 @@
 """The member directory: a list and a map of the network's institutions."""
 
-import json
-
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -12,6 +9,7 @@ from wagtail.search import index
 
 from archive import selectors as archive_selectors
 from archive.models import Member
+from home.maps import map_context
 
 
 class MemberDirectoryPage(Page):
@@ -46,20 +44,6 @@ class MemberDirectoryPage(Page):
             regions=regions,
             active_kind=kind,
             active_region=region,
-            map_markers=json.dumps(
-                [
-                    {
-                        "id": m.slug,
-                        "name": m.name,
-                        "commune": m.commune,
-                        "lat": float(m.latitude),
-                        "lng": float(m.longitude),
-                    }
-                    for m in members
-                    if m.has_location
-                ]
-            ),
-            map_tile_url=settings.MAP_TILE_URL,
-            map_tile_attribution=settings.MAP_TILE_ATTRIBUTION,
+            **map_context(members, anchor_prefix="member-"),
         )
         return context

@@ -1,5 +1,7 @@
 """News articles and press releases, with tag/kind filters and an Atom feed."""
 
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.db import models
 from django.http import HttpResponse
@@ -59,8 +61,10 @@ class NewsIndexPage(RoutablePageMixin, Page):
             kind = ""
         page = paginate(request, items)
         page.object_list = page.object_list.prefetch_renditions("fill-480x300")
+        filters = {k: v for k, v in (("kind", kind), ("tag", tag)) if v}
         context.update(
             news_page=page,
+            filter_query=urlencode(filters) + "&" if filters else "",
             active_tag=tag,
             active_kind=kind,
             kinds=NewsPage.Kind.choices,

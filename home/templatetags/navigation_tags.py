@@ -101,3 +101,15 @@ def _site_for(request):
     site = Site.find_for_request(request)
     request._wagtail_site = site
     return site
+
+
+@register.simple_tag(takes_context=True)
+def home_url(context, page=None):
+    """URL of the home page in the current page's language (or the active language)."""
+    request = context["request"]
+    site = getattr(request, "_wagtail_site", None) or _site_for(request)
+    if site is None:
+        return "/"
+    locale = _current_locale(page)
+    home = site.root_page.get_translations(inclusive=True).filter(locale=locale).first()
+    return (home or site.root_page).get_url(request) or "/"
