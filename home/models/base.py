@@ -3,11 +3,13 @@
 from django.conf import settings
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import models
+from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import StreamField
+from wagtail.images import get_image_model
 from wagtail.models import Page
 from wagtail.search import index
 
@@ -15,6 +17,14 @@ from archive import selectors as archive_selectors
 from home.blocks import BodyBlock
 
 LISTING_PAGE_SIZE = 12
+CARD_RENDITION = "fill-480x300"
+
+
+def with_renditions(queryset, field: str, *specs: str):
+    """Prefetch the image in `field` with the renditions listings use, so a list of any
+    length costs a fixed number of queries (renditions are created once, then read)."""
+    images = get_image_model().objects.prefetch_renditions(*(specs or (CARD_RENDITION,)))
+    return queryset.prefetch_related(Prefetch(field, queryset=images))
 
 
 def paginate(request, items, per_page: int = LISTING_PAGE_SIZE):
@@ -114,14 +124,10 @@ class HomePage(Page):
 
         context = super().get_context(request, *args, **kwargs)
         now = timezone.now()
-        context["latest_news"] = (
-            NewsPage.objects.live()
-            .public()
-            .filter(locale=self.locale)
-            .select_related("lead_image")
-            .prefetch_renditions("fill-480x300")
-            .order_by("-date", "-pk")[:3]
-        )
+        context["latest_news"] = with_renditions(
+            NewsPage.objects.live().public().filter(locale=self.locale).order_by("-date", "-pk"),
+            "lead_image",
+        )[:3]
         context["upcoming_sessions"] = ProgrammeSession.objects.upcoming(
             locale=self.locale, now=now
         )[:3]

@@ -20,7 +20,7 @@ from modelcluster.fields import ParentalKey
 from home import calendars
 from home.blocks import BodyBlock
 from home.maps import map_context
-from home.models.base import paginate
+from home.models.base import paginate, with_renditions
 
 
 class EventIndexPage(RoutablePageMixin, Page):
@@ -42,7 +42,6 @@ class EventIndexPage(RoutablePageMixin, Page):
             EventPage.objects.live()
             .public()
             .descendant_of(self)
-            .select_related("image")
             .prefetch_related("sites")
         )
 
@@ -50,7 +49,7 @@ class EventIndexPage(RoutablePageMixin, Page):
         context = super().get_context(request, *args, **kwargs)
         now = timezone.now()
         upcoming = self.events().filter(end__gte=now).order_by("start")
-        context["upcoming_events"] = upcoming.prefetch_renditions("fill-480x300")
+        context["upcoming_events"] = with_renditions(upcoming, "image")
         past = paginate(request, self.events().filter(end__lt=now).order_by("-start"))
         context["past_events"] = past
         return context

@@ -19,7 +19,7 @@ from modelcluster.fields import ParentalKey
 from taggit.models import TaggedItemBase
 
 from home.blocks import BodyBlock
-from home.models.base import paginate
+from home.models.base import paginate, with_renditions
 
 FEED_SIZE = 20
 
@@ -43,7 +43,6 @@ class NewsIndexPage(RoutablePageMixin, Page):
             NewsPage.objects.live()
             .public()
             .descendant_of(self)
-            .select_related("lead_image")
             .prefetch_related("tags")
             .order_by("-date", "-pk")
         )
@@ -59,8 +58,7 @@ class NewsIndexPage(RoutablePageMixin, Page):
             items = items.filter(kind=kind)
         else:
             kind = ""
-        page = paginate(request, items)
-        page.object_list = page.object_list.prefetch_renditions("fill-480x300")
+        page = paginate(request, with_renditions(items, "lead_image"))
         filters = {k: v for k, v in (("kind", kind), ("tag", tag)) if v}
         context.update(
             news_page=page,
@@ -68,7 +66,7 @@ class NewsIndexPage(RoutablePageMixin, Page):
             active_tag=tag,
             active_kind=kind,
             kinds=NewsPage.Kind.choices,
-            tags=NewsPageTag.tags_for(self),
+            tags=NewsPageTag.used_under(self),
         )
         return context
 
@@ -104,7 +102,7 @@ class NewsPageTag(TaggedItemBase):
     )
 
     @classmethod
-    def tags_for(cls, index_page):
+    def used_under(cls, index_page):
         """Tags used by live news under `index_page`, for the filter list."""
         from taggit.models import Tag
 

@@ -19,6 +19,7 @@ from wagtail.search import index
 from modelcluster.fields import ParentalKey
 
 from home.blocks import BodyBlock
+from home.models.base import with_renditions
 
 
 class ProgrammeIndexPage(Page):
@@ -37,13 +38,9 @@ class ProgrammeIndexPage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["programmes"] = (
-            ProgrammePage.objects.live()
-            .public()
-            .child_of(self)
-            .select_related("image")
-            .prefetch_renditions("fill-480x300")
-            .order_by("-year", "title")
+        context["programmes"] = with_renditions(
+            ProgrammePage.objects.live().public().child_of(self).order_by("-year", "title"),
+            "image",
         )
         return context
 

@@ -11,8 +11,14 @@ from home.models import NavigationSettings
 register = template.Library()
 
 
+def _as_page(page):
+    """Templates pass "" for a missing `page` (404, non-page views): treat it as no page."""
+    return page if isinstance(page, Page) else None
+
+
 def _current_locale(page=None):
-    if page is not None and getattr(page, "locale_id", None):
+    page = _as_page(page)
+    if page is not None and page.locale_id:
         return page.locale
     try:
         return Locale.get_active()
@@ -64,6 +70,7 @@ def language_links(context, page=None):
     """One entry per site language: the translated page when it exists and is live,
     otherwise that language's home page."""
     request = context["request"]
+    page = _as_page(page)
     current = page.locale.language_code if page is not None else get_language()
     by_language = {}
     if page is not None and page.pk:
