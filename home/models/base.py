@@ -124,22 +124,27 @@ class HomePage(Page):
 
         context = super().get_context(request, *args, **kwargs)
         now = timezone.now()
+        # Work out view restrictions once for both listings (each .public() costs a query).
+        private = Page.objects.all().private_q()
         context["latest_news"] = with_renditions(
-            NewsPage.objects.live().public().filter(locale=self.locale).order_by("-date", "-pk"),
+            NewsPage.objects.live()
+            .exclude(private)
+            .filter(locale_id=self.locale_id)
+            .order_by("-date", "-pk"),
             "lead_image",
         )[:3]
         context["upcoming_sessions"] = ProgrammeSession.objects.upcoming(
-            locale=self.locale, now=now
+            locale_id=self.locale_id, now=now
         )[:3]
         context["upcoming_events"] = (
             EventPage.objects.live()
-            .public()
-            .filter(locale=self.locale, end__gte=now)
+            .exclude(private)
+            .filter(locale_id=self.locale_id, end__gte=now)
             .order_by("start")[:3]
         )
         context["member_count"] = archive_selectors.member_count()
         context["directory_page"] = (
-            MemberDirectoryPage.objects.live().filter(locale=self.locale).first()
+            MemberDirectoryPage.objects.live().filter(locale_id=self.locale_id).first()
         )
         return context
 
@@ -147,9 +152,7 @@ class HomePage(Page):
 class StandardPage(Page):
     """A free-form page: about, missions, partners, legal notice…"""
 
-    intro = models.TextField(
-        _("introduction"), blank=True, help_text=_("A short lead paragraph.")
-    )
+    intro = models.TextField(_("introduction"), blank=True, help_text=_("A short lead paragraph."))
     body = StreamField(BodyBlock(), verbose_name=_("body"), help_text=_("The page content."))
 
     content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("body")]

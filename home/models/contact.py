@@ -81,9 +81,7 @@ class ContactPage(AbstractEmailForm):
                 context = self.get_context(request)
                 context["form"] = form
                 context["rate_limited"] = True
-                return TemplateResponse(
-                    request, self.get_template(request), context, status=429
-                )
+                return TemplateResponse(request, self.get_template(request), context, status=429)
             if request.POST.get(HONEYPOT_FIELD):
                 # Answer as if the message was sent so bots learn nothing; keep nothing.
                 return TemplateResponse(

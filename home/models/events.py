@@ -38,12 +38,7 @@ class EventIndexPage(RoutablePageMixin, Page):
         verbose_name = _("event index")
 
     def events(self):
-        return (
-            EventPage.objects.live()
-            .public()
-            .descendant_of(self)
-            .prefetch_related("sites")
-        )
+        return EventPage.objects.live().public().descendant_of(self).prefetch_related("sites")
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

@@ -46,7 +46,11 @@ class NavigationSettings(BaseSiteSetting):
         FieldPanel("main_menu"),
         FieldPanel("footer_links"),
         MultiFieldPanel(
-            [FieldPanel("contact_address"), FieldPanel("contact_email"), FieldPanel("contact_phone")],
+            [
+                FieldPanel("contact_address"),
+                FieldPanel("contact_email"),
+                FieldPanel("contact_phone"),
+            ],
             heading=_("Contact"),
         ),
         FieldPanel("social_links"),

@@ -16,7 +16,7 @@ from wagtail.search import index
 
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
-from taggit.models import TaggedItemBase
+from taggit.models import Tag, TaggedItemBase
 
 from home.blocks import BodyBlock
 from home.models.base import paginate, with_renditions
@@ -49,7 +49,7 @@ class NewsIndexPage(RoutablePageMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        items = self.news()
+        all_news = items = self.news()
         tag = request.GET.get("tag", "").strip()[:100]
         kind = request.GET.get("kind", "")
         if tag:
@@ -66,7 +66,7 @@ class NewsIndexPage(RoutablePageMixin, Page):
             active_tag=tag,
             active_kind=kind,
             kinds=NewsPage.Kind.choices,
-            tags=NewsPageTag.used_under(self),
+            tags=NewsPageTag.used_by(all_news),
         )
         return context
 
@@ -102,16 +102,10 @@ class NewsPageTag(TaggedItemBase):
     )
 
     @classmethod
-    def used_under(cls, index_page):
-        """Tags used by live news under `index_page`, for the filter list."""
-        from taggit.models import Tag
-
+    def used_by(cls, news):
+        """Tags used by the given news pages, for the filter list."""
         return (
-            Tag.objects.filter(
-                home_newspagetag_items__content_object__in=NewsPage.objects.live()
-                .public()
-                .descendant_of(index_page)
-            )
+            Tag.objects.filter(home_newspagetag_items__content_object__in=news.values("pk"))
             .distinct()
             .order_by("name")
         )
@@ -173,7 +167,9 @@ class NewsPage(Page):
         MultiFieldPanel(
             [
                 FieldPanel("press_contact_name"),
-                FieldRowPanel([FieldPanel("press_contact_email"), FieldPanel("press_contact_phone")]),
+                FieldRowPanel(
+                    [FieldPanel("press_contact_email"), FieldPanel("press_contact_phone")]
+                ),
             ],
             heading=_("Press contact"),
         ),

@@ -116,11 +116,11 @@ class ProgrammePage(Page):
 
 
 class SessionQuerySet(models.QuerySet):
-    def upcoming(self, *, locale, now=None):
+    def upcoming(self, *, locale_id, now=None):
         now = now or timezone.now()
         return (
             self.filter(
-                page__locale=locale,
+                page__locale_id=locale_id,
                 page__live=True,
                 ends_at__gte=now,
             )
