@@ -7,13 +7,12 @@ same images and trades; `home` reads them through `archive.selectors`.
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from modelcluster.fields import ParentalManyToManyField
+from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.images.models import AbstractImage, AbstractRendition, Image
 from wagtail.models import TranslatableMixin
 from wagtail.search import index
-
-from modelcluster.fields import ParentalManyToManyField
-from modelcluster.models import ClusterableModel
 
 
 class CustomImage(AbstractImage):
@@ -228,4 +227,3 @@ class Member(ClusterableModel):
     @property
     def has_location(self) -> bool:
         return self.latitude is not None and self.longitude is not None
-

@@ -12,10 +12,4 @@ class AllLocalesSitemap(Sitemap):
         query = Page.objects.none()
         for root in roots:
             query = query | Page.objects.descendant_of(root, inclusive=True)
-        return (
-            query.live()
-            .public()
-            .order_by("path")
-            .defer_streamfields()
-            .specific()
-        )
+        return query.live().public().order_by("path").defer_streamfields().specific()
