@@ -1,5 +1,6 @@
 """Read-side queries on archive data. Keyword-only, typed, named `<entity>_<action>`."""
 
+from django.core.cache import cache
 from django.db.models import QuerySet
 
 from archive.models import Member
@@ -16,8 +17,12 @@ def members_for_directory(*, kind: str = "", region: str = "") -> QuerySet[Membe
     return qs.order_by("name")
 
 
+MEMBER_COUNT_KEY = "archive:member-count"
+
+
 def member_count() -> int:
-    return Member.objects.count()
+    """Shown on every home page; cached until a member is added or removed."""
+    return cache.get_or_set(MEMBER_COUNT_KEY, Member.objects.count, 60 * 60)
 
 
 def member_regions() -> list[str]:

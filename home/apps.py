@@ -9,3 +9,8 @@ class HomeConfig(AppConfig):
     name = "home"
     verbose_name = _("Pages")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from home import signals
+
+        signals.connect()

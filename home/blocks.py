@@ -91,17 +91,20 @@ class BodyBlock(blocks.StreamBlock):
     document = DocumentBlock(label=_("Document download"))
 
 
+SOCIAL_NETWORKS = {
+    "mastodon": "Mastodon",
+    "bluesky": "Bluesky",
+    "linkedin": "LinkedIn",
+    "facebook": "Facebook",
+    "instagram": "Instagram",
+    "youtube": "YouTube",
+    "other": _("Other"),
+}
+
+
 class SocialLinkBlock(blocks.StructBlock):
     network = blocks.ChoiceBlock(
-        choices=[
-            ("mastodon", "Mastodon"),
-            ("bluesky", "Bluesky"),
-            ("linkedin", "LinkedIn"),
-            ("facebook", "Facebook"),
-            ("instagram", "Instagram"),
-            ("youtube", "YouTube"),
-            ("other", _("Other")),
-        ],
+        choices=list(SOCIAL_NETWORKS.items()),
         label=_("Network"),
         help_text=_("Which service the link points to."),
     )

@@ -73,8 +73,8 @@ def cta(title: str, text: str, button: str, target: Ref | None = None, url: str 
 # --- Site-wide ------------------------------------------------------------------------------
 
 SITE_NAME = "Fabrique"
-SITE_HOSTNAME = "localhost"
-SITE_PORT = 80
+SITE_HOSTNAME = "127.0.0.1"  # `make run` serves here; editors change it in Settings > Sites
+SITE_PORT = 8000
 
 IMAGE_CREDIT = "Illustration générée pour la démonstration – Fabrique"
 LOGO_TITLE = "Logo – {name}"

@@ -3,14 +3,14 @@
 from django.conf import settings
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import models
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import StreamField
 from wagtail.images import get_image_model
-from wagtail.models import Page
+from wagtail.models import Page, Site
 from wagtail.search import index
 
 from archive import selectors as archive_selectors
@@ -21,10 +21,16 @@ CARD_RENDITION = "fill-480x300"
 
 
 def with_renditions(queryset, field: str, *specs: str):
-    """Prefetch the image in `field` with the renditions listings use, so a list of any
-    length costs a fixed number of queries (renditions are created once, then read)."""
-    images = get_image_model().objects.prefetch_renditions(*(specs or (CARD_RENDITION,)))
-    return queryset.prefetch_related(Prefetch(field, queryset=images))
+    """Join the image in `field` and prefetch the renditions listings use, so a list of any
+    length costs one extra query (renditions are created once, then read)."""
+    renditions = (
+        get_image_model()
+        .get_rendition_model()
+        .objects.filter(filter_spec__in=specs or (CARD_RENDITION,))
+    )
+    return queryset.select_related(field).prefetch_related(
+        Prefetch(f"{field}__renditions", queryset=renditions, to_attr="prefetched_renditions")
+    )
 
 
 def paginate(request, items, per_page: int = LISTING_PAGE_SIZE):
@@ -118,9 +124,9 @@ class HomePage(Page):
 
     def get_context(self, request, *args, **kwargs):
         from home.models.events import EventPage
-        from home.models.members import MemberDirectoryPage
         from home.models.news import NewsPage
         from home.models.programmes import ProgrammeSession
+        from home.navigation import navigation_for
 
         context = super().get_context(request, *args, **kwargs)
         now = timezone.now()
@@ -142,11 +148,28 @@ class HomePage(Page):
             .filter(locale_id=self.locale_id, end__gte=now)
             .order_by("start")[:3]
         )
+        context["hero_link"] = self.localized_hero_link()
         context["member_count"] = archive_selectors.member_count()
-        context["directory_page"] = (
-            MemberDirectoryPage.objects.live().filter(locale_id=self.locale_id).first()
-        )
+        context["sections"] = navigation_for(
+            request, Site.find_for_request(request), self.locale_id
+        )["sections"]
         return context
+
+    def localized_hero_link(self):
+        """The hero link's page in this page's language, in one query."""
+        if not self.hero_link_id:
+            return None
+        candidates = Page.objects.live().filter(
+            Q(pk=self.hero_link_id)
+            | Q(
+                translation_key__in=Page.objects.filter(pk=self.hero_link_id).values(
+                    "translation_key"
+                ),
+                locale_id=self.locale_id,
+            )
+        )
+        by_locale = {p.locale_id: p for p in candidates}
+        return by_locale.get(self.locale_id) or next(iter(by_locale.values()), None)
 
 
 class StandardPage(Page):

@@ -42,16 +42,23 @@ class EventIndexPage(RoutablePageMixin, Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         now = timezone.now()
-        upcoming = self.events().filter(end__gte=now).order_by("start")
-        context["upcoming_events"] = with_renditions(upcoming, "image")
-        past = paginate(request, self.events().filter(end__lt=now).order_by("-start"))
+        events = self.events()  # view restrictions are read once, for both lists
+        context["upcoming_events"] = with_renditions(
+            events.filter(end__gte=now).order_by("start"), "image"
+        )
+        past = paginate(request, events.filter(end__lt=now).order_by("-start"))
         context["past_events"] = past
         return context
 
     @path("ical/", name="ical")
     def ical(self, request):
         """Upcoming events of this language as an iCalendar feed (subscribe in a calendar)."""
-        events = self.events().filter(end__gte=timezone.now()).order_by("start")
+        events = (
+            self.events()
+            .filter(end__gte=timezone.now())
+            .prefetch_related("sites")
+            .order_by("start")
+        )
         body = calendars.events_calendar(events, request=request, name=self.title)
         return HttpResponse(body, content_type="text/calendar; charset=utf-8")
 

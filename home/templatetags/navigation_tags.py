@@ -10,7 +10,7 @@ from django.utils.translation import get_language, get_language_info
 
 from wagtail.models import Page, Site
 
-from home.models import NavigationSettings
+from home.navigation import navigation_for
 
 register = template.Library()
 
@@ -18,25 +18,6 @@ register = template.Library()
 def _as_page(page):
     """Templates pass "" for a missing `page` (404, non-page views): treat it as no page."""
     return page if isinstance(page, Page) else None
-
-
-def _localized_links(request, items, locale_id, pages_by_key):
-    links = []
-    for item in items:
-        chosen = item.value["page"]
-        if chosen is None:
-            continue
-        target = pages_by_key.get((chosen.translation_key, locale_id), chosen)
-        if not target.live:
-            continue
-        links.append(
-            {
-                "url": target.get_url(request),
-                "title": item.value["label"] or target.title,
-                "active": False,
-            }
-        )
-    return links
 
 
 def _chrome(request, page):
@@ -86,32 +67,18 @@ def _chrome(request, page):
         )
 
     home = homes.get(current_code) or (site.root_page if site else None)
-    locale_id = home.locale_id if home else None
-    main_menu = footer_links = []
-    nav = NavigationSettings.for_request(request) if site else None
-    if nav is not None:
-        chosen = [
-            item.value["page"]
-            for item in [*nav.main_menu, *nav.footer_links]
-            if item.value["page"] is not None
-        ]
-        pages_by_key = {
-            (p.translation_key, p.locale_id): p
-            for p in Page.objects.live().filter(
-                translation_key__in=[p.translation_key for p in chosen], locale_id=locale_id
-            )
-        }
-        main_menu = _localized_links(request, nav.main_menu, locale_id, pages_by_key)
-        footer_links = _localized_links(request, nav.footer_links, locale_id, pages_by_key)
-        for link in main_menu:
-            link["active"] = bool(link["url"]) and request.path.startswith(link["url"])
+    navigation = navigation_for(request, site, home.locale_id) if home else {}
+    main_menu = [
+        {**link, "active": request.path.startswith(link["url"])}
+        for link in navigation.get("main_menu", [])
+    ]
 
     chrome = {
         "languages": languages,
         "current_language": current_code,
         "home_url": (home.get_url(request) if home else None) or "/",
         "main_menu": main_menu,
-        "footer_links": footer_links,
+        "navigation": navigation,
     }
     request._fabrique_chrome = (cache_key, chrome)
     return chrome
