@@ -1,15 +1,28 @@
 """Read-side queries on archive data. Keyword-only, typed, named `<entity>_<action>`."""
 
 from django.core.cache import cache
-from django.db.models import QuerySet
+from django.db.models import F, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
-from archive.models import Member
+from archive.models import Member, Trade
 
 
-def members_for_directory(*, kind: str = "", region: str = "") -> QuerySet[Member]:
+def trades_labelled(*, locale_id: int | None) -> QuerySet[Trade]:
+    """Trades with `label`: the name in the given locale when translated, else the name."""
+    translated = Trade.objects.filter(
+        translation_key=OuterRef("translation_key"), locale_id=locale_id
+    ).values("name")[:1]
+    return Trade.objects.annotate(label=Coalesce(Subquery(translated), F("name")))
+
+
+def members_for_directory(
+    *, kind: str = "", region: str = "", locale_id: int | None = None
+) -> QuerySet[Member]:
     """Members in directory order, filtered by kind and region when given (unknown values
-    simply match nothing)."""
-    qs = Member.objects.select_related("logo").prefetch_related("trades")
+    simply match nothing); their trades carry labels in `locale_id`."""
+    qs = Member.objects.select_related("logo").prefetch_related(
+        Prefetch("trades", queryset=trades_labelled(locale_id=locale_id).order_by("label"))
+    )
     if kind:
         qs = qs.filter(kind=kind)
     if region:

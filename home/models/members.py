@@ -37,7 +37,11 @@ class MemberDirectoryPage(Page):
         region = request.GET.get("region", "")
         if region not in regions:
             region = ""
-        members = list(archive_selectors.members_for_directory(kind=kind, region=region))
+        members = list(
+            archive_selectors.members_for_directory(
+                kind=kind, region=region, locale_id=self.locale_id
+            )
+        )
         context.update(
             members=members,
             kinds=Member.Kind.choices,
