@@ -10,10 +10,12 @@ SECRET_KEY = "test-only-key"  # noqa: S105 - used by the test suite only
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MEDIA_ROOT = tempfile.mkdtemp(prefix="fabrique-media-")
+STATIC_ROOT = tempfile.mkdtemp(prefix="fabrique-static-")
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
 }
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-DATABASES = {"default": env.db("DATABASE_URL", default="sqlite:///:memory:")}
+# tests/pg_plugin.py starts PostgreSQL and sets DATABASE_URL before these settings load.
+DATABASES = {"default": env.db("DATABASE_URL")}
 WAGTAILADMIN_BASE_URL = "http://testserver"

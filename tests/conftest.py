@@ -1,0 +1,56 @@
+"""Shared fixtures.
+
+PostgreSQL itself is started by the `tests.pg_plugin` plugin (see pyproject's addopts), because it
+has to happen before pytest-django loads the settings, earlier than any conftest.py runs.
+"""
+
+import shutil
+import tempfile
+from pathlib import Path
+from types import SimpleNamespace
+
+from django.conf import settings
+
+from wagtail.models import Locale, Page, Site
+
+import pytest
+
+from tests.factories import HomePageFactory
+
+
+@pytest.fixture
+def site_tree(db):
+    """A minimal French site: one Locale row per site language, a HomePage in place of Wagtail's
+    welcome page, and the default Site pointing at it.
+
+    Returns a namespace with `home`, `site`, `root` and `locales` (language code -> Locale).
+    """
+    locales = {
+        code: Locale.objects.get_or_create(language_code=code)[0] for code, _ in settings.LANGUAGES
+    }
+    root = Page.get_first_root_node()
+    # Wagtail's initial migration creates a welcome page and a Site on it; the Site goes with it.
+    for page in root.get_children():
+        page.delete()
+    home = HomePageFactory(parent=root, slug="accueil", locale=locales["fr"])
+    site = Site.objects.create(
+        hostname="localhost",
+        port=80,
+        root_page=home,
+        is_default_site=True,
+        site_name=settings.WAGTAIL_SITE_NAME,
+    )
+    return SimpleNamespace(home=home, site=site, root=root, locales=locales)
+
+
+def pytest_unconfigure(config):
+    """config.settings.test gives every process fresh temporary MEDIA_ROOT and STATIC_ROOT
+    folders; remove them."""
+    if not settings.configured:
+        return
+    for folder, prefix in (
+        (Path(settings.MEDIA_ROOT), "fabrique-media-"),
+        (Path(settings.STATIC_ROOT), "fabrique-static-"),
+    ):
+        if folder.parent == Path(tempfile.gettempdir()) and folder.name.startswith(prefix):
+            shutil.rmtree(folder, ignore_errors=True)
