@@ -1,6 +1,5 @@
 """Contact form page with a honeypot and a per-IP rate limit."""
 
-from django import forms
 from django.conf import settings
 from django.db import models
 from django.template.response import TemplateResponse
@@ -12,13 +11,15 @@ from wagtail.contrib.forms.models import AbstractEmailForm, AbstractFormField
 from wagtail.contrib.forms.panels import FormSubmissionsPanel
 from wagtail.fields import RichTextField
 
-from django_ratelimit.core import is_ratelimited
-
-HONEYPOT_FIELD = "website_url"
+from home.antispam import HONEYPOT_FIELD, honeypot_field, honeypot_filled, over_rate_limit
 
 
 class ContactFormField(AbstractFormField):
     page = ParentalKey("home.ContactPage", on_delete=models.CASCADE, related_name="form_fields")
+
+    class Meta(AbstractFormField.Meta):
+        verbose_name = _("form field")
+        verbose_name_plural = _("form fields")
 
 
 class ContactPage(AbstractEmailForm):
@@ -57,32 +58,22 @@ class ContactPage(AbstractEmailForm):
 
     class Meta:
         verbose_name = _("contact page")
+        verbose_name_plural = _("contact pages")
 
     def get_form(self, *args, **kwargs):
         form = super().get_form(*args, **kwargs)
-        # Hidden from people by CSS and from assistive tech by aria-hidden; bots fill it in.
-        form.fields[HONEYPOT_FIELD] = forms.CharField(
-            required=False,
-            label=_("Leave this field empty"),
-            widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
-        )
+        form.fields[HONEYPOT_FIELD] = honeypot_field()
         return form
 
     def serve(self, request, *args, **kwargs):
         if request.method == "POST":
-            if is_ratelimited(
-                request,
-                group="contact-form",
-                key="ip",
-                rate=settings.CONTACT_FORM_RATE,
-                increment=True,
-            ):
+            if over_rate_limit(request, group="contact-form", rate=settings.CONTACT_FORM_RATE):
                 form = self.get_form(page=self, user=request.user)
                 context = self.get_context(request)
                 context["form"] = form
                 context["rate_limited"] = True
                 return TemplateResponse(request, self.get_template(request), context, status=429)
-            if request.POST.get(HONEYPOT_FIELD):
+            if honeypot_filled(request):
                 # Answer as if the message was sent so bots learn nothing; keep nothing.
                 return TemplateResponse(
                     request,

@@ -35,6 +35,7 @@ class EventIndexPage(RoutablePageMixin, Page):
 
     class Meta:
         verbose_name = _("event index")
+        verbose_name_plural = _("event indexes")
 
     def events(self):
         return EventPage.objects.live().public().descendant_of(self).prefetch_related("sites")

@@ -27,6 +27,7 @@ class MemberDirectoryPage(Page):
 
     class Meta:
         verbose_name = _("member directory")
+        verbose_name_plural = _("member directories")
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

@@ -58,6 +58,7 @@ class NavigationSettings(BaseSiteSetting):
 
     class Meta:
         verbose_name = _("navigation")
+        verbose_name_plural = _("navigation")
 
     def __str__(self):
         return str(_("Navigation"))

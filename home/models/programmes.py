@@ -34,6 +34,7 @@ class ProgrammeIndexPage(Page):
 
     class Meta:
         verbose_name = _("programme index")
+        verbose_name_plural = _("programme indexes")
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
@@ -102,6 +103,7 @@ class ProgrammePage(Page):
 
     class Meta:
         verbose_name = _("training programme")
+        verbose_name_plural = _("training programmes")
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
