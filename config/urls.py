@@ -24,6 +24,7 @@ if settings.DEBUG:
 
 # Every public page lives under its language prefix: /fr/, /en/, /de/, /lb/, /nl/.
 urlpatterns += i18n_patterns(
+    path("", include("home.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=True,
 )

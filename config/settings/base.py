@@ -153,6 +153,9 @@ if env("EMAIL_URL", default=""):
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Fabrique <noreply@fabrique.invalid>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 CONTACT_FORM_RATE = env("CONTACT_FORM_RATE", default="5/h")
+REGISTRATION_FORM_RATE = env("REGISTRATION_FORM_RATE", default="10/h")
+# Registrations are anonymised this many days after their session or event has ended.
+REGISTRATION_RETENTION_DAYS = env.int("REGISTRATION_RETENTION_DAYS", default=90)
 
 # --- Cache -----------------------------------------------------------------------------------
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://fabrique")}

@@ -1523,7 +1523,7 @@ PAGES = [
                     "commune": "Fourmies",
                     "latitude": "50.012700",
                     "longitude": "4.048900",
-                    "capacity": 40,
+                    "capacity": 30,
                 },
                 "fr": {
                     "name": "Atelier des Verriers de Thiérache",

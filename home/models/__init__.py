@@ -10,6 +10,7 @@ from home.models.programmes import (
     ProgrammeSession,
     TrainingTopic,
 )
+from home.models.registrations import Registration
 
 __all__ = [
     "ContactFormField",
@@ -26,6 +27,7 @@ __all__ = [
     "ProgrammeIndexPage",
     "ProgrammePage",
     "ProgrammeSession",
+    "Registration",
     "StandardPage",
     "TrainingTopic",
 ]

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -145,7 +146,12 @@ class EventPage(RoutablePageMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
+        from home.selectors import Slot, slots_availability
+
         context["sites"] = sites = list(self.sites.all())
+        availability = slots_availability(slots=[Slot(s) for s in sites])
+        for site in sites:
+            site.availability = availability[site.translation_key]
         context.update(map_context(sites, anchor_prefix="site-"))
         context["json_ld"] = json.dumps(self.json_ld(request), ensure_ascii=False)
         return context
@@ -193,6 +199,15 @@ class EventPage(RoutablePageMixin, Page):
             data["audience"] = {"@type": "Audience", "audienceType": self.audience}
         return data
 
+    @path("register/<int:site_id>/", name="register")
+    def register(self, request, site_id):
+        """Registration form for one participating site."""
+        from home.selectors import Slot
+        from home.views import registration_form
+
+        site = get_object_or_404(self.sites.all(), pk=site_id)
+        return registration_form(request, self, Slot(site))
+
     @path("ics/", name="ics")
     def ics(self, request):
         """This event as an .ics file to add to a calendar."""
@@ -234,7 +249,16 @@ class EventSite(TranslatableMixin, Orderable):
         _("capacity"),
         null=True,
         blank=True,
-        help_text=_("Number of visitors this site can take. Empty means no limit."),
+        help_text=_(
+            "Number of visitors this site can take. Set it to open online registration with "
+            "a waiting list; leave empty for free entry without registration."
+        ),
+    )
+    registration_deadline = models.DateTimeField(
+        _("registration deadline"),
+        null=True,
+        blank=True,
+        help_text=_("After this, registrations close. Empty means the start of the event."),
     )
 
     panels = [
@@ -246,7 +270,7 @@ class EventSite(TranslatableMixin, Orderable):
             heading=_("Position"),
         ),
         FieldPanel("description"),
-        FieldPanel("capacity"),
+        FieldRowPanel([FieldPanel("capacity"), FieldPanel("registration_deadline")]),
     ]
 
     class Meta(TranslatableMixin.Meta):

@@ -8,11 +8,13 @@ that the French and English rows of one session share the same seats.
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page, TranslatableMixin
 from wagtail.search import index
@@ -64,7 +66,7 @@ class TrainingTopic(TranslatableMixin, models.Model):
         return self.name
 
 
-class ProgrammePage(Page):
+class ProgrammePage(RoutablePageMixin, Page):
     """A year's training programme, e.g. “Programme 2026”, with its sessions."""
 
     year = models.PositiveSmallIntegerField(
@@ -106,14 +108,28 @@ class ProgrammePage(Page):
         verbose_name_plural = _("training programmes")
 
     def get_context(self, request, *args, **kwargs):
+        from home.selectors import Slot, slots_availability
+
         context = super().get_context(request, *args, **kwargs)
         sessions = list(self.sessions.select_related("topic").order_by("starts_at"))
+        availability = slots_availability(slots=[Slot(s) for s in sessions])
+        for session in sessions:
+            session.availability = availability[session.translation_key]
         topics: dict = {}
         for session in sessions:
             topics.setdefault(session.topic, []).append(session)
         context["sessions"] = sessions
         context["sessions_by_topic"] = list(topics.items())
         return context
+
+    @path("register/<int:session_id>/", name="register")
+    def register(self, request, session_id):
+        """Registration form for one of this programme's sessions."""
+        from home.selectors import Slot
+        from home.views import registration_form
+
+        session = get_object_or_404(self.sessions.all(), pk=session_id)
+        return registration_form(request, self, Slot(session))
 
 
 class SessionQuerySet(models.QuerySet):
@@ -180,9 +196,12 @@ class ProgrammeSession(TranslatableMixin, Orderable):
         help_text=_("Cost and how it can be funded (e.g. free for members, OPCO)."),
     )
     registration_url = models.URLField(
-        _("registration link"),
+        _("external registration link"),
         blank=True,
-        help_text=_("Where to register, until online registration is switched on."),
+        help_text=_(
+            "Only if registration happens on another site. Leave empty to take registrations "
+            "here, with a waiting list once the seats are taken."
+        ),
     )
     registration_deadline = models.DateTimeField(
         _("registration deadline"),
