@@ -1,0 +1,1 @@
+"""Newsletter subscriptions by audience, with double opt-in, for the network's mailing tool."""
