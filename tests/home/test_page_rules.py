@@ -29,6 +29,7 @@ from home.models import (
     ProgrammeIndexPage,
     ProgrammePage,
     ProgrammeSession,
+    Registration,
     StandardPage,
     TrainingTopic,
 )
@@ -152,6 +153,7 @@ EDITED_MODELS = [
     ProgrammeSession,
     TrainingTopic,
     NavigationSettings,
+    Registration,
     Member,
     Trade,
     CustomImage,
