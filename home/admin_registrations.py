@@ -5,17 +5,20 @@ Organisers change people's contact details here; seats and statuses only move th
 promote and cancel actions, which apply the same rules as the public site.
 """
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.tables import Column
+from wagtail.admin.views.generic import IndexView
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import ModelPermissionPolicy
 
@@ -26,10 +29,12 @@ from home.models import Registration
 
 
 class RegistrationPermissionPolicy(ModelPermissionPolicy):
-    """Nobody adds registrations in the admin: they would bypass seats and the waiting list."""
+    """Nobody adds or deletes registrations in the admin: either would bypass seats and the
+    waiting list. Cancellation goes through the service; personal data through the purge."""
 
     def user_has_permission(self, user, action):
-        if action == "add":
+        # Deleting would free seats without promoting the waiting list: organisers cancel.
+        if action in ("add", "delete"):
             return False
         return super().user_has_permission(user, action)
 
@@ -51,6 +56,45 @@ class RegistrationFilterSet(WagtailFilterSet):
         fields = ["slot_key", "status", "kind"]
 
 
+class RegistrationForm(forms.ModelForm):
+    """Contact details only; the one-active-registration-per-email rule is checked here so
+    that a clash is a form error, not a database error."""
+
+    class Meta:
+        model = Registration
+        fields = ["name", "email", "phone", "organisation"]
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip()
+        if (
+            self.instance.status != Registration.Status.CANCELLED
+            and Registration.objects.filter(slot_key=self.instance.slot_key, email__iexact=email)
+            .exclude(status=Registration.Status.CANCELLED)
+            .exclude(pk=self.instance.pk)
+            .exists()
+        ):
+            raise forms.ValidationError(
+                _("This email address is already registered for this session.")
+            )
+        return email
+
+
+class RegistrationIndexView(IndexView):
+    def write_csv_response(self, queryset):
+        # The CSV streams after the view returns, when the admin language is no longer active:
+        # keep the organiser's language for headings and status labels.
+        response = super().write_csv_response(queryset)
+        language = translation.get_language()
+        stream = response.streaming_content
+
+        def translated():
+            with translation.override(language):
+                yield from stream
+
+        response.streaming_content = translated()
+        return response
+
+
 class ActionsColumn(Column):
     """Promote / cancel buttons, posting to the viewset's action views."""
 
@@ -69,7 +113,12 @@ class RegistrationViewSet(ModelViewSet):
     menu_label = _("All registrations")
     url_prefix = "registrations"
     add_to_admin_menu = False
+    index_view_class = RegistrationIndexView
     form_fields = ["name", "email", "phone", "organisation"]
+
+    def get_form_class(self, for_update=False):
+        return RegistrationForm
+
     list_display = [
         "name",
         "slot_title",

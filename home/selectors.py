@@ -6,6 +6,7 @@ from datetime import datetime
 from django.db.models import Count, Max, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from home.models import EventSite, ProgrammeSession, Registration
 
@@ -94,7 +95,9 @@ class Availability:
             return str(_("Registration closed"))
         if self.state == "full":
             return str(_("Full – waiting list open"))
-        return str(_("%(count)s seats left") % {"count": self.seats_left})
+        return ngettext("%(count)s seat left", "%(count)s seats left", self.seats_left) % {
+            "count": self.seats_left
+        }
 
 
 def slot_confirmed_seats(*, slot: Slot) -> int:

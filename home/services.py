@@ -117,6 +117,13 @@ def registration_cancel(*, registration: Registration) -> list[Registration]:
     return []
 
 
+def waiting_list_refresh(*, slot: Slot) -> list[Registration]:
+    """Promote whoever now fits, e.g. after an editor raised the capacity."""
+    with transaction.atomic():
+        _lock(slot)
+        return _promote_waiting(slot)
+
+
 def _promote_waiting(slot: Slot) -> list[Registration]:
     """Promote in order of arrival every waiting registration whose whole size fits."""
     free = (slot.capacity or 0) - slot_confirmed_seats(slot=slot)

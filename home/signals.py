@@ -7,6 +7,25 @@ from wagtail.signals import page_published, page_slug_changed, page_unpublished,
 from home import navigation
 
 
+def promote_after_publish(sender, instance, **kwargs) -> None:
+    """A published programme or event may have more seats than before: fill them from the
+    waiting lists."""
+    from home import services
+    from home.models import EventPage, ProgrammePage
+    from home.selectors import Slot
+
+    page = instance.specific
+    if isinstance(page, ProgrammePage):
+        rows = page.sessions.all()
+    elif isinstance(page, EventPage):
+        rows = page.sites.all()
+    else:
+        return
+    for row in rows:
+        if row.capacity:
+            services.waiting_list_refresh(slot=Slot(row))
+
+
 def connect() -> None:
     from home.models import NavigationSettings
 
@@ -21,3 +40,4 @@ def connect() -> None:
     from wagtail.models import Page
 
     post_delete.connect(navigation.invalidate, sender=Page, dispatch_uid="nav-delete")
+    page_published.connect(promote_after_publish, dispatch_uid="registrations-promote")

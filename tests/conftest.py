@@ -10,12 +10,15 @@ from pathlib import Path
 from types import SimpleNamespace
 
 from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
 
 from wagtail.models import Locale, Page, Site
 
 import pytest
 
 from tests.factories import HomePageFactory
+from tests.factories.sites import build_multilingual_site
 
 
 @pytest.fixture
@@ -41,6 +44,41 @@ def site_tree(db):
         site_name=settings.WAGTAIL_SITE_NAME,
     )
     return SimpleNamespace(home=home, site=site, root=root, locales=locales)
+
+
+@pytest.fixture
+def empty_cache():
+    """The locmem cache outlives each test's database transaction: menus, member counts and
+    rate-limit counters from one test must not leak into the next."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def search_index_off(settings):
+    """Pages and snippets saved during the test are not indexed for search. For tests that
+    build many items for pages that never read the index: indexing is most of their cost."""
+    settings.WAGTAILSEARCH_BACKENDS = {
+        name: {**backend, "AUTO_UPDATE": False}
+        for name, backend in settings.WAGTAILSEARCH_BACKENDS.items()
+    }
+
+
+@pytest.fixture(scope="class")
+def shared_site(django_db_setup, django_db_blocker):
+    """The site of tests/factories/sites.py (every page type in French and English, aliases
+    in German, Luxembourgish and Dutch), built once for a whole test class.
+
+    Only for tests in a class that also use `db`: each test then runs in a savepoint inside
+    the transaction holding this data, so its own changes are undone, and the data itself is
+    rolled back after the class. Pages in the namespace are shared: re-read one before
+    changing it.
+    """
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield build_multilingual_site()
+        transaction.set_rollback(True)
+    cache.clear()
 
 
 def pytest_unconfigure(config):

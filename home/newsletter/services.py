@@ -40,9 +40,7 @@ def _pending_subscription(*, email: str, audience: str, language: str) -> Subscr
         except IntegrityError:
             # The same address sent the form twice at once: the other request made the row.
             subscription = (
-                Subscription.objects.select_for_update()
-                .for_email(email)
-                .get(audience=audience)
+                Subscription.objects.select_for_update().for_email(email).get(audience=audience)
             )
     if subscription.status != Status.CONFIRMED:
         # A confirmed row is left alone: asking again must neither unsubscribe nor reveal
@@ -53,7 +51,9 @@ def _pending_subscription(*, email: str, audience: str, language: str) -> Subscr
     return subscription
 
 
-def subscription_request(*, email: str, audiences: Iterable[str], language: str) -> list[Subscription]:
+def subscription_request(
+    *, email: str, audiences: Iterable[str], language: str
+) -> list[Subscription]:
     """Record (or refresh) a pending subscription per audience and, once committed, send one
     confirmation email in `language`.
 

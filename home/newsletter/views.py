@@ -28,13 +28,13 @@ RATE_GROUP = "newsletter-form"
 
 
 def _invalid_link(request, error: tokens.InvalidToken) -> HttpResponse:
-    return render(
-        request, "newsletter/invalid_link.html", {"expired": error.expired}, status=400
-    )
+    return render(request, "newsletter/invalid_link.html", {"expired": error.expired}, status=400)
 
 
 def _labels(values) -> list[str]:
-    return [Audience(value).label for value in values]
+    """Audience names in the order of the form."""
+    wanted = set(values)
+    return [audience.label for audience in Audience if audience.value in wanted]
 
 
 @require_http_methods(["GET", "POST"])

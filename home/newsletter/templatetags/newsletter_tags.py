@@ -21,6 +21,4 @@ def newsletter_footer_form(context):
         return ""
     form = SubscriptionForm(auto_id="newsletter-footer-%s")
     # render_to_string with the request runs the context processors, csrf_token included.
-    return render_to_string(
-        "newsletter/includes/footer_form.html", {"form": form}, request=request
-    )
+    return render_to_string("newsletter/includes/footer_form.html", {"form": form}, request=request)
