@@ -25,6 +25,8 @@ if settings.DEBUG:
 # Every public page lives under its language prefix: /fr/, /en/, /de/, /lb/, /nl/.
 urlpatterns += i18n_patterns(
     path("", include("home.urls")),
+    path("newsletter/", include("home.newsletter.urls")),
+    # Wagtail's catch-all serves every other path, so it comes last.
     path("", include(wagtail_urls)),
     prefix_default_language=True,
 )

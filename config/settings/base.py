@@ -20,6 +20,7 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
     "home",
+    "home.newsletter",
     "archive",
     "search",
     "wagtail_localize",
@@ -146,6 +147,21 @@ if AWS_STORAGE_BUCKET_NAME:
 
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
+# --- Archive uploads -------------------------------------------------------------------------
+# Limits enforced by archive/validation.py while it streams a contribution, keyed by kind: a file
+# over its kind's byte limit is refused as soon as the limit is passed, without reading the rest.
+# Oral histories run long, hence 2 GiB for audio and video.
+ARCHIVE_MAX_UPLOAD_BYTES = {
+    "photo": env.int("ARCHIVE_MAX_PHOTO_BYTES", default=50 * 1024**2),
+    "audio": env.int("ARCHIVE_MAX_AUDIO_BYTES", default=2 * 1024**3),
+    "video": env.int("ARCHIVE_MAX_VIDEO_BYTES", default=2 * 1024**3),
+    "document": env.int("ARCHIVE_MAX_DOCUMENT_BYTES", default=100 * 1024**2),
+}
+# Pixels (width x height x frames) a photo may declare. Checked on the header, before decoding,
+# so that a tiny file that would expand to gigabytes (a decompression bomb) is refused at once.
+# Pillow refuses on its own anything above ~179 million unless PIL.Image.MAX_IMAGE_PIXELS is raised.
+ARCHIVE_MAX_IMAGE_PIXELS = env.int("ARCHIVE_MAX_IMAGE_PIXELS", default=100_000_000)
+
 # --- Email -----------------------------------------------------------------------------------
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
 if env("EMAIL_URL", default=""):
@@ -153,6 +169,7 @@ if env("EMAIL_URL", default=""):
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Fabrique <noreply@fabrique.invalid>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 CONTACT_FORM_RATE = env("CONTACT_FORM_RATE", default="5/h")
+NEWSLETTER_FORM_RATE = env("NEWSLETTER_FORM_RATE", default="5/h")
 REGISTRATION_FORM_RATE = env("REGISTRATION_FORM_RATE", default="10/h")
 # Registrations are anonymised this many days after their session or event has ended.
 REGISTRATION_RETENTION_DAYS = env.int("REGISTRATION_RETENTION_DAYS", default=90)
