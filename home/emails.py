@@ -9,12 +9,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
-from wagtail.models import Site
-
-
-def _site_root_url() -> str:
-    site = Site.objects.filter(is_default_site=True).first()
-    return site.root_url if site else settings.WAGTAILADMIN_BASE_URL
+from home.links import absolute_url
 
 
 def _send(registration, template: str) -> None:
@@ -28,8 +23,9 @@ def _send(registration, template: str) -> None:
             "registration": registration,
             "slot": slot,
             "page_url": slot.page.get_full_url() if slot else "",
-            "cancel_url": _site_root_url()
-            + reverse("registration_cancel", kwargs={"token": registration.cancel_token}),
+            "cancel_url": absolute_url(
+                reverse("registration_cancel", kwargs={"token": registration.cancel_token})
+            ),
             "site_name": settings.WAGTAIL_SITE_NAME,
         }
         subject = render_to_string(f"home/emails/{template}_subject.txt", context)

@@ -15,6 +15,7 @@ from django.core import signing
 from django.urls import reverse
 from django.utils import translation
 
+from home.links import absolute_url
 from home.newsletter.models import Audience
 
 CONFIRM_SALT = "fabrique.newsletter.confirm"
@@ -94,12 +95,6 @@ def read_unsubscribe_token(token: str) -> UnsubscribeRequest:
     except ValueError as exc:
         raise InvalidToken from exc
     return UnsubscribeRequest(email=data["e"], audiences=audiences)
-
-
-def absolute_url(path: str) -> str:
-    """Links in emails and exports are opened outside any request, so they are built on the
-    configured public base URL (WAGTAILADMIN_BASE_URL), never on a request's Host header."""
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
 
 
 def confirm_url(*, email: str, audiences: Iterable[str], language: str) -> str:

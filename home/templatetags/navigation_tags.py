@@ -6,6 +6,7 @@ number of queries, whatever the size of the menus, so listings stay within their
 
 from django import template
 from django.conf import settings
+from django.urls import translate_url
 from django.utils.translation import get_language, get_language_info
 
 from wagtail.models import Page, Site
@@ -18,6 +19,11 @@ register = template.Library()
 def _as_page(page):
     """Templates pass "" for a missing `page` (404, non-page views): treat it as no page."""
     return page if isinstance(page, Page) else None
+
+
+def _is_view_with_translated_urls(request) -> bool:
+    match = getattr(request, "resolver_match", None)
+    return match is not None and match.url_name not in (None, "wagtail_serve")
 
 
 def _chrome(request, page):
@@ -54,11 +60,16 @@ def _chrome(request, page):
         target = by_language.get(code)
         if target is None:
             continue
+        url = target.get_url(request)
+        if page is None and _is_view_with_translated_urls(request):
+            # Not a Wagtail page (newsletter, registration cancel…): the same view in the
+            # other language, since its URL only differs by the language prefix.
+            url = translate_url(request.path, code)
         languages.append(
             {
                 "code": code,
                 "name": get_language_info(code)["name_local"],
-                "url": target.get_url(request),
+                "url": url,
                 "full_url": target.get_full_url(request),
                 "current": code == current_code,
                 "is_translation": page is not None
