@@ -1,0 +1,28 @@
+from archive.models.base import CustomImage, CustomRendition, Member, Trade
+from archive.models.items import (
+    ArchiveItem,
+    ArchiveItemTag,
+    Consent,
+    Contributor,
+    Institution,
+    ItemImage,
+    MediaFile,
+    SavoirFaireStep,
+    TranscriptSegment,
+)
+
+__all__ = [
+    "ArchiveItem",
+    "ArchiveItemTag",
+    "Consent",
+    "Contributor",
+    "CustomImage",
+    "CustomRendition",
+    "Institution",
+    "ItemImage",
+    "MediaFile",
+    "Member",
+    "SavoirFaireStep",
+    "Trade",
+    "TranscriptSegment",
+]
