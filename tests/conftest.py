@@ -92,3 +92,12 @@ def pytest_unconfigure(config):
     ):
         if folder.parent == Path(tempfile.gettempdir()) and folder.name.startswith(prefix):
             shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """Browser tests run last. Their live server needs committed data, flushed afterwards;
+    any test run after that flush would find the tables Wagtail's migrations fill (root page,
+    content types) emptied or renumbered. pytest-django has already put transactional tests
+    after the others; this keeps the browser ones at the very end."""
+    items.sort(key=lambda item: "/tests/e2e/" in str(item.path))

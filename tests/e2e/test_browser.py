@@ -8,6 +8,11 @@ multilingual site of tests/factories/sites.py.
 import os
 import shutil
 
+from django.conf import settings as django_settings
+from django.contrib.contenttypes.models import ContentType
+
+from wagtail.models import Collection, Locale, Page
+
 import pytest
 
 from home.models import EventSite
@@ -29,8 +34,8 @@ UNREACHABLE_TILES = "http://127.0.0.1:9/{z}/{x}/{y}.png"
 
 pytestmark = [
     pytest.mark.slow,
-    # The live server reads committed data; Wagtail's root page must come back afterwards.
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    # The live server reads committed data; tests/conftest.py runs these tests last.
+    pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(CHROMIUM is None, reason="needs Chromium: apt-get install chromium"),
 ]
 
@@ -49,9 +54,21 @@ def browser():
 
 
 @pytest.fixture
-def site(django_db_serialized_rollback, transactional_db, live_server, settings, empty_cache):
+def site(transactional_db, live_server, settings, empty_cache):
     settings.MAP_TILE_URL = UNREACHABLE_TILES
+    ensure_wagtail_roots()
     return build_multilingual_site()
+
+
+def ensure_wagtail_roots():
+    """Earlier transactional tests end by emptying every table, including the root page and
+    root collection that Wagtail's migrations create: put them back."""
+    ContentType.objects.clear_cache()  # cached ids may name rows that are gone
+    locale, _ = Locale.objects.get_or_create(language_code=django_settings.LANGUAGE_CODE)
+    if Page.get_first_root_node() is None:
+        Page.add_root(instance=Page(title="Root", slug="root", locale=locale, live=True))
+    if Collection.get_first_root_node() is None:
+        Collection.add_root(name="Root")
 
 
 @pytest.fixture
