@@ -206,7 +206,7 @@ def test_a_confirm_link_does_not_bring_back_someone_who_unsubscribed(subscribe, 
 
     response = client.post(confirm_path)
 
-    assert "Nothing to confirm" in response.text
+    assert "Rien à confirmer" in response.text
     assert Subscription.objects.get().status == Status.UNSUBSCRIBED
 
 
