@@ -546,7 +546,11 @@ class TranscriptSegment(models.Model):
     again, and keep their ids when edited one by one."""
 
     item = models.ForeignKey(
-        ArchiveItem, on_delete=models.CASCADE, related_name="segments", verbose_name=_("item")
+        ArchiveItem,
+        on_delete=models.CASCADE,
+        related_name="segments",
+        verbose_name=_("item"),
+        help_text=_("The oral history this segment belongs to."),
     )
     position = models.PositiveIntegerField(_("position"), help_text=_("Order in the transcript."))
     start_ms = models.PositiveIntegerField(

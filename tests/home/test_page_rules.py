@@ -13,7 +13,21 @@ from wagtail.test.utils import WagtailPageTestCase
 
 import pytest
 
-from archive.models import CustomImage, CustomRendition, Member, Trade
+from archive.models import (
+    ArchiveItem,
+    ArchiveItemTag,
+    Consent,
+    Contributor,
+    CustomImage,
+    CustomRendition,
+    Institution,
+    ItemImage,
+    MediaFile,
+    Member,
+    SavoirFaireStep,
+    Trade,
+    TranscriptSegment,
+)
 from home.models import (
     ContactFormField,
     ContactPage,
@@ -157,9 +171,17 @@ EDITED_MODELS = [
     Member,
     Trade,
     CustomImage,
+    ArchiveItem,
+    Institution,
+    Contributor,
+    Consent,
+    ItemImage,
+    SavoirFaireStep,
+    TranscriptSegment,
+    MediaFile,
 ]
 # Models no editor sees a form for.
-NOT_EDITED_MODELS = [NewsPageTag, CustomRendition]
+NOT_EDITED_MODELS = [NewsPageTag, CustomRendition, ArchiveItemTag]
 OUR_MODULES = ("home.", "archive.")
 
 
