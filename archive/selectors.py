@@ -1,10 +1,22 @@
 """Read-side queries on archive data. Keyword-only, typed, named `<entity>_<action>`."""
 
+import operator
+from functools import reduce
+
 from django.core.cache import cache
-from django.db.models import F, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
-from archive.models import ArchiveItem, Contributor, Member, Trade
+from archive.models import (
+    ArchiveItem,
+    Contributor,
+    ItemImage,
+    MediaFile,
+    Member,
+    SavoirFaireStep,
+    Trade,
+    TranscriptSegment,
+)
 
 
 def trades_labelled(*, locale_id: int | None) -> QuerySet[Trade]:
@@ -91,3 +103,124 @@ def items_viewable_by(*, user, now=None) -> QuerySet[ArchiveItem]:
     if institution_for_user(user=user) is not None:
         visible = visible | ArchiveItem.objects.public(now=now, access=ArchiveItem.Access.MEMBERS)
     return (visible | items_editable_by(user=user)).distinct()
+
+
+# --- Public item pages --------------------------------------------------------------------
+# Built on `items_viewable_by` only: whatever these return, the visitor may see.
+
+
+def _with_public_relations(qs: QuerySet[ArchiveItem], *, locale_id: int | None):
+    """What the list and the item page show of each item, in a fixed number of queries."""
+    return qs.select_related("institution__member", "media").prefetch_related(
+        Prefetch("trades", queryset=trades_labelled(locale_id=locale_id).order_by("label")),
+        Prefetch(
+            "images",
+            queryset=ItemImage.objects.select_related("image")
+            .prefetch_related("image__renditions")
+            .order_by("sort_order"),
+        ),
+        Prefetch(
+            "steps",
+            queryset=SavoirFaireStep.objects.select_related("image", "media")
+            .prefetch_related("image__renditions")
+            .order_by("sort_order"),
+        ),
+    )
+
+
+def items_published_for_visitor(*, user, locale_id: int | None) -> QuerySet[ArchiveItem]:
+    """Published items the visitor may see, newest publication first. Moderators and
+    contributors see drafts through `items_viewable_by` too; a public list shows none."""
+    visible = items_viewable_by(user=user).filter(status=ArchiveItem.Status.PUBLISHED)
+    return _with_public_relations(
+        ArchiveItem.objects.filter(pk__in=visible.values("pk")), locale_id=locale_id
+    ).order_by(F("published_at").desc(nulls_last=True), "-pk")
+
+
+def item_for_visitor(*, user, identifier: str, locale_id: int | None) -> ArchiveItem | None:
+    """The item the visitor may open under `identifier`, with its transcript, or None."""
+    visible = items_viewable_by(user=user).filter(identifier=identifier)
+    return (
+        _with_public_relations(
+            ArchiveItem.objects.filter(pk__in=visible.values("pk")), locale_id=locale_id
+        )
+        .prefetch_related(
+            Prefetch("segments", queryset=TranscriptSegment.objects.order_by("position")),
+            "tags",
+        )
+        .first()
+    )
+
+
+def item_needs_member_login(*, identifier: str, now=None) -> bool:
+    """Whether logging in with a member account would reveal the item: a published,
+    members-only item whose consent allows showing it. The same rule `items_viewable_by`
+    applies to members; only used to answer "log in" rather than "not found", never to grant
+    access. Restricted and unpublished items stay a plain 404."""
+    return (
+        ArchiveItem.objects.public(now=now, access=ArchiveItem.Access.MEMBERS)
+        .filter(identifier=identifier)
+        .exists()
+    )
+
+
+def items_related(
+    *, item: ArchiveItem, user, locale_id: int | None, limit: int = 6
+) -> list[ArchiveItem]:
+    """Up to `limit` published items the visitor may see that share a trade (in any language
+    of the vocabulary) or the commune with `item`, newest first, `item` itself excluded."""
+    trade_keys = [trade.translation_key for trade in item.trades.all()]
+    conditions = []
+    if trade_keys:
+        conditions.append(Q(trades__translation_key__in=trade_keys))
+    if item.commune:
+        conditions.append(Q(commune__iexact=item.commune))
+    if not conditions:
+        return []
+    candidates = (
+        items_viewable_by(user=user)
+        .filter(status=ArchiveItem.Status.PUBLISHED)
+        .filter(reduce(operator.or_, conditions))
+        .exclude(pk=item.pk)
+    )
+    return list(
+        _with_public_relations(
+            ArchiveItem.objects.filter(pk__in=candidates.values("pk")), locale_id=locale_id
+        ).order_by(F("published_at").desc(nulls_last=True), "-pk")[:limit]
+    )
+
+
+# Only recordings are played from the archive's storage; photos reach the public as renditions.
+PLAYABLE_MEDIA_KINDS = (MediaFile.Kind.AUDIO, MediaFile.Kind.VIDEO)
+
+
+def media_for_visitor(*, user, identifier: str, step_id: int | None = None) -> MediaFile | None:
+    """The recording of a visible item (or of one of its savoir-faire steps), or None."""
+    visible = items_viewable_by(user=user).filter(identifier=identifier)
+    if step_id is None:
+        item = (
+            ArchiveItem.objects.filter(
+                pk__in=visible.values("pk"), media__kind__in=PLAYABLE_MEDIA_KINDS
+            )
+            .select_related("media")
+            .first()
+        )
+        return item.media if item else None
+    step = (
+        SavoirFaireStep.objects.filter(
+            pk=step_id, item__in=visible.values("pk"), media__kind__in=PLAYABLE_MEDIA_KINDS
+        )
+        .select_related("media")
+        .first()
+    )
+    return step.media if step else None
+
+
+def transcript_for_visitor(*, user, identifier: str) -> list[TranscriptSegment] | None:
+    """The transcript of a visible item in order, or None when the visitor may not see it."""
+    visible = items_viewable_by(user=user).filter(identifier=identifier)
+    if not visible.exists():
+        return None
+    return list(
+        TranscriptSegment.objects.filter(item__in=visible.values("pk")).order_by("position")
+    )

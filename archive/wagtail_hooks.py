@@ -1,10 +1,22 @@
 from django.utils.translation import gettext_lazy as _
 
+from wagtail import hooks
 from wagtail.admin.ui.tables import Column
+from wagtail.log_actions import LogFormatter
+from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from archive.models import Member, Trade
+from archive.admin import (
+    AddTagsBulkAction,
+    ArchiveItemChooserViewSet,
+    ArchiveItemPermissionPolicy,
+    ArchiveItemViewSet,
+)
+from archive.models import ArchiveItem, ArchiveItemLogEntry, Member, Trade
+
+# Registered first: a view asking for the policy earlier would fix a fallback one.
+register_permission_policy(ArchiveItem, ArchiveItemPermissionPolicy(ArchiveItem))
 
 
 class LogoColumn(Column):
@@ -39,3 +51,41 @@ class NetworkGroup(SnippetViewSetGroup):
 
 
 register_snippet(NetworkGroup)
+
+
+archive_item_viewset = ArchiveItemViewSet("archive_items")
+archive_item_chooser_viewset = ArchiveItemChooserViewSet("archive_item_chooser")
+
+
+@hooks.register("register_admin_viewset")
+def register_archive_item_viewsets():
+    return [archive_item_viewset, archive_item_chooser_viewset]
+
+
+hooks.register("register_bulk_action", AddTagsBulkAction)
+
+
+@hooks.register("register_log_actions")
+def register_archive_log_actions(actions):
+    """Archive items keep their own log (see archive/models/audit.py); the moderation steps
+    get labels in the item's history and the site history report."""
+    actions.register_model(ArchiveItem, ArchiveItemLogEntry)
+    actions.register_action("archive.submit", _("Submit for review"), _("Submitted for review"))
+    actions.register_action("archive.publish", _("Publish"), _("Published"))
+
+    @actions.register_action("archive.reject")
+    class RejectFormatter(LogFormatter):
+        label = _("Reject")
+        message = _("Rejected")
+
+        def format_comment(self, log_entry):
+            return log_entry.data.get("reason", "")
+
+    actions.register_action("archive.withdraw", _("Withdraw"), _("Withdrawn"))
+    actions.register_action(
+        "archive.resubmit",
+        _("Back to review"),
+        _("Changed by a contributor after publication: back to review"),
+    )
+    actions.register_action("archive.transcript", _("Import transcript"), _("Transcript imported"))
+    actions.register_action("archive.tag", _("Add tags"), _("Tags added"))

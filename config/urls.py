@@ -26,6 +26,7 @@ if settings.DEBUG:
 urlpatterns += i18n_patterns(
     path("", include("home.urls")),
     path("newsletter/", include("home.newsletter.urls")),
+    path("archive/", include("archive.urls")),
     # Wagtail's catch-all serves every other path, so it comes last.
     path("", include(wagtail_urls)),
     prefix_default_language=True,

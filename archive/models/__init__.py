@@ -1,3 +1,4 @@
+from archive.models.audit import ArchiveItemLogEntry
 from archive.models.base import CustomImage, CustomRendition, Member, Trade
 from archive.models.items import (
     ArchiveItem,
@@ -13,6 +14,7 @@ from archive.models.items import (
 
 __all__ = [
     "ArchiveItem",
+    "ArchiveItemLogEntry",
     "ArchiveItemTag",
     "Consent",
     "Contributor",

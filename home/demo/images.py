@@ -261,6 +261,36 @@ def _press(draw: ImageDraw.ImageDraw, w: int, h: int, pal) -> None:
                 draw.text((x + cw / 2, y + ch / 2), letter, fill=accent, font=font, anchor="mm")
 
 
+def _loom(draw: ImageDraw.ImageDraw, w: int, h: int, pal) -> None:
+    """A hand loom from the front: frame, warp threads, heddle frames, cloth and shuttle."""
+    _, sky, ground, ink, accent = pal
+    base = _ground(draw, w, h, ground, 0.88)
+    lw = max(3, w // 160)
+    left, right, top = w * 0.16, w * 0.84, h * 0.1
+    cloth_top, cloth_bottom = h * 0.56, h * 0.74
+    for x in (left, right):
+        draw.rectangle((x - lw * 2, top, x + lw * 2, base), fill=ink)
+    draw.rectangle((left, top, right, top + lw * 3), fill=ink)
+    draw.rectangle((left, cloth_bottom, right, cloth_bottom + lw * 3), fill=ink)
+    threads = 48
+    inner_left, inner_right = left + lw * 3, right - lw * 3
+    for i in range(threads):
+        x = inner_left + (inner_right - inner_left) * i / (threads - 1)
+        draw.line((x, top + lw * 3, x, cloth_top), fill=(236, 228, 210), width=max(1, w // 700))
+    for y in (h * 0.28, h * 0.38):
+        draw.rectangle((left, y, right, y + lw), fill=ink)
+    rows = 16
+    for r in range(rows):
+        y0 = cloth_top + (cloth_bottom - cloth_top) * r / rows
+        y1 = cloth_top + (cloth_bottom - cloth_top) * (r + 1) / rows
+        draw.rectangle((inner_left, y0, inner_right, y1), fill=accent if r % 2 else sky)
+    sx, sy = w * 0.56, cloth_top - h * 0.07
+    draw.ellipse((sx - w * 0.08, sy - h * 0.018, sx + w * 0.08, sy + h * 0.018), fill=ink)
+    for i in range(4):
+        x = w * (0.36 + i * 0.08)
+        draw.line((x, base, x + w * 0.03, base - h * 0.06), fill=ink, width=lw)
+
+
 MOTIFS: dict[str, Callable] = {
     "headframe": _headframe,
     "mill": _mill,
@@ -269,6 +299,7 @@ MOTIFS: dict[str, Callable] = {
     "pylons": _pylons,
     "railway": _railway,
     "press": _press,
+    "loom": _loom,
 }
 
 

@@ -24,6 +24,11 @@ from archive.models import Member, Trade
 from archive.vocabulary import SOURCE_LANGUAGE, ensure_trades
 from home import models as home_models
 from home.demo import content, images
+from home.demo.archive_items import (
+    DEFAULT_CONTRIBUTOR_PASSWORD,
+    ArchiveDemo,
+    ArchiveDemoResult,
+)
 
 TRANSLATED_LANGUAGE = "en"
 # These languages show the French pages (as aliases) until someone translates them.
@@ -52,7 +57,9 @@ class Report:
 class DemoLoader:
     """Loads the demo content. Call `run()` inside a transaction."""
 
-    def __init__(self):
+    def __init__(self, *, contributor_password: str = DEFAULT_CONTRIBUTOR_PASSWORD):
+        self.contributor_password = contributor_password
+        self.archive: ArchiveDemoResult | None = None
         self.report = Report()
         self.locales: dict[str, Locale] = {}
         self.images: dict[str, object] = {}
@@ -76,6 +83,7 @@ class DemoLoader:
         self.ensure_navigation(site)
         self.ensure_aliases()
         self.count_pages()
+        self.archive = ArchiveDemo(self, contributor_password=self.contributor_password).run()
         return self.report
 
     # --- locales, images, snippets ----------------------------------------------------------
@@ -87,7 +95,9 @@ class DemoLoader:
             self.report.add("locales", created)
         self.report.totals["locales"] = ", ".join(self.locales)
 
-    def _store_image(self, *, title: str, alt: str, data: bytes, filename: str):
+    def store_image(self, *, title: str, alt: str, data: bytes, filename: str):
+        """The image titled `title`, created from `data` if there is none (pass b"" when it is
+        known to exist, to skip drawing)."""
         image_model = get_image_model()
         found = image_model.objects.filter(title=title).first()
         if found is not None:
@@ -118,13 +128,13 @@ class DemoLoader:
                     size=spec["size"],
                 )
             )
-            self.images[key] = self._store_image(
+            self.images[key] = self.store_image(
                 title=spec["title"], alt=spec["alt"], data=data, filename=f"demo-{key}.jpg"
             )
         for member in content.MEMBERS:
             title = content.LOGO_TITLE.format(name=member["name"])
             data = b"" if title in existing else images.logo(**member["logo"])
-            self.images[f"logo:{member['slug']}"] = self._store_image(
+            self.images[f"logo:{member['slug']}"] = self.store_image(
                 title=title,
                 alt=content.LOGO_ALT.format(name=member["name"]),
                 data=data,

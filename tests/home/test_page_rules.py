@@ -15,6 +15,7 @@ import pytest
 
 from archive.models import (
     ArchiveItem,
+    ArchiveItemLogEntry,
     ArchiveItemTag,
     Consent,
     Contributor,
@@ -181,7 +182,7 @@ EDITED_MODELS = [
     MediaFile,
 ]
 # Models no editor sees a form for.
-NOT_EDITED_MODELS = [NewsPageTag, CustomRendition, ArchiveItemTag]
+NOT_EDITED_MODELS = [NewsPageTag, CustomRendition, ArchiveItemTag, ArchiveItemLogEntry]
 OUR_MODULES = ("home.", "archive.")
 
 

@@ -6,6 +6,7 @@ import time
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from home.demo.archive_items import DEFAULT_CONTRIBUTOR_PASSWORD
 from home.demo.loader import DEFAULT_ADMIN_PASSWORD, DemoLoader, ensure_admin
 
 ADMIN_USERNAME = "admin"
@@ -14,16 +15,21 @@ ADMIN_USERNAME = "admin"
 class Command(BaseCommand):
     help = (
         "Load demonstration content: French pages with English translations, aliases for "
-        "de/lb/nl, members, trades, training topics, generated images and an admin account. "
+        "de/lb/nl, members, trades, training topics, generated images, archive items, an admin "
+        "and a contributor account. "
         "Running it again updates the same objects instead of adding new ones."
     )
 
     def handle(self, *args, **options):
         started = time.monotonic()
         password = os.environ.get("DEMO_ADMIN_PASSWORD") or DEFAULT_ADMIN_PASSWORD
+        contributor_password = (
+            os.environ.get("DEMO_CONTRIBUTOR_PASSWORD") or DEFAULT_CONTRIBUTOR_PASSWORD
+        )
+        loader = DemoLoader(contributor_password=contributor_password)
         # One transaction: an error half-way leaves the database as it was, not half-built.
         with transaction.atomic():
-            report = DemoLoader().run()
+            report = loader.run()
             admin_created = ensure_admin(username=ADMIN_USERNAME, password=password)
 
         totals = report.totals
@@ -42,7 +48,8 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Snippets: {totals['members']} members, {totals['trades']} trades "
             f"(all languages), {totals['training topics']} training topics; "
-            f"{totals['images']} images; {totals['menu items']} menu items"
+            f"{totals['images']} images; {totals['menu items']} menu items; "
+            f"{totals['archive items']} archive items"
         )
         self.stdout.write(
             "Created this run: "
@@ -61,3 +68,17 @@ class Command(BaseCommand):
                 f"Admin login: http://127.0.0.1:8000/admin/  user: {ADMIN_USERNAME} already "
                 "exists; its password is unchanged."
             )
+        contributor = loader.archive.contributor_username
+        if loader.archive.contributor_created:
+            self.stdout.write(
+                self.style.SUCCESS(
+                    "Contributor login: http://127.0.0.1:8000/admin/  "
+                    f"user: {contributor}  password: {contributor_password}"
+                )
+            )
+        else:
+            self.stdout.write(
+                f"Contributor login: http://127.0.0.1:8000/admin/  user: {contributor} already "
+                "exists; its password is unchanged."
+            )
+        self.stdout.write("Archive: http://127.0.0.1:8000/fr/archive/")

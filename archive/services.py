@@ -1,0 +1,633 @@
+"""Writes on archive data: institutions and their accounts, items, and moderation.
+
+Keyword-only, typed, named `<entity>_<action>`. Every write is atomic; emails leave after
+commit. Who may see what is decided in archive.selectors; who may *do* what, here
+(`Actor.may`), and the admin's permission policy asks the same function.
+
+Moderation
+----------
+::
+
+    draft ─────┐
+    rejected ──┼─ submit ─> submitted ─┬─ publish ─> published ─ withdraw ─> withdrawn
+    withdrawn ─┘                       ├─ reject (reason) ─> rejected
+                                       └─ withdraw ─> withdrawn
+
+- A contributor acts on the items of their own institution: creates, edits, submits and
+  withdraws them, and deletes drafts.
+- Moderators (the "Archive moderators" group, and superusers) act on every item; only they
+  publish and reject. A rejection needs a reason; the item's creator gets an email on
+  publication and on rejection, in their admin language.
+- Every transition is written to Wagtail's audit log (`archive.submit`, `archive.publish`,
+  `archive.reject`, `archive.withdraw`, `archive.resubmit`) and shows in the item's history.
+
+How a published item changes: by a new submission
+-------------------------------------------------
+Decision: when a contributor changes a published item (its form, its transcript, its tags),
+the item goes back to "submitted" (logged as `archive.resubmit`) and leaves the public site
+until a moderator publishes it again. Unreviewed changes therefore never appear publicly, at
+the cost of the item being offline while it waits. Published revisions (the live version
+staying online while a draft of the change waits for review) were not chosen: items are
+small records, and keeping two versions of their images, steps and transcript in step would
+add much machinery for little benefit. Changes made by moderators are reviewed by definition:
+the item stays published.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth.models import Group, Permission
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from wagtail.log_actions import log
+from wagtail.models import Collection, GroupCollectionPermission
+
+from archive.models import (
+    ArchiveItem,
+    Consent,
+    Contributor,
+    Institution,
+    TranscriptSegment,
+)
+from archive.selectors import (
+    MODERATORS_GROUP,
+    institution_for_user,
+    items_editable_by,
+    user_is_moderator,
+)
+from archive.transcripts import DEFAULT_MAX_BYTES, TranscriptError, parse_transcript
+
+Status = ArchiveItem.Status
+Kind = ArchiveItem.Kind
+
+IDENTIFIER_PREFIX = "FAB"
+CONTRIBUTOR_GROUP = "Contributors – %(code)s"
+TAG_MAX_LENGTH = 100  # taggit's Tag.name
+TRANSCRIPT_MAX_BYTES = DEFAULT_MAX_BYTES
+
+# Permissions given to groups: (app label, codename).
+ADMIN_ACCESS = ("wagtailadmin", "access_admin")
+ITEM_PERMISSIONS = tuple(
+    ("archive", f"{action}_archiveitem") for action in ("add", "change", "delete", "view")
+)
+# Images and documents are permitted per collection. The image permissions belong to
+# wagtailimages.Image even with a custom image model.
+COLLECTION_PERMISSIONS = (
+    ("wagtailimages", "add_image"),
+    ("wagtailimages", "change_image"),
+    ("wagtailimages", "choose_image"),
+    ("wagtaildocs", "add_document"),
+    ("wagtaildocs", "change_document"),
+    ("wagtaildocs", "choose_document"),
+)
+
+
+class ArchiveError(ValidationError):
+    """A change the archive's rules refuse; the message is meant for the person who asked."""
+
+
+class TransitionError(ArchiveError):
+    """A moderation step that the item's status does not allow."""
+
+
+@dataclass(frozen=True)
+class Transition:
+    sources: frozenset[str]
+    target: str
+    refused: str  # message (lazy) when the item's status is not among the sources
+
+
+TRANSITIONS: dict[str, Transition] = {
+    "submit": Transition(
+        frozenset({Status.DRAFT, Status.REJECTED, Status.WITHDRAWN}),
+        Status.SUBMITTED,
+        gettext_lazy(
+            "Only a draft, rejected or withdrawn item can be submitted (this one is: %(status)s)."
+        ),
+    ),
+    "publish": Transition(
+        frozenset({Status.SUBMITTED}),
+        Status.PUBLISHED,
+        gettext_lazy("Only a submitted item can be published (this one is: %(status)s)."),
+    ),
+    "reject": Transition(
+        frozenset({Status.SUBMITTED}),
+        Status.REJECTED,
+        gettext_lazy("Only a submitted item can be rejected (this one is: %(status)s)."),
+    ),
+    "withdraw": Transition(
+        frozenset({Status.SUBMITTED, Status.PUBLISHED}),
+        Status.WITHDRAWN,
+        gettext_lazy(
+            "Only a submitted or published item can be withdrawn (this one is: %(status)s)."
+        ),
+    ),
+}
+MODERATOR_ACTIONS = frozenset({"publish", "reject"})
+
+
+# --- Who may do what -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Actor:
+    """A user as the archive sees them: a moderator, a contributor of one institution, or
+    neither. Computed once per request by the admin (two queries), fresh in services."""
+
+    user: object
+    is_moderator: bool
+    institution_id: int | None
+
+    @classmethod
+    def of(cls, user) -> Actor:
+        if not (user.is_authenticated and user.is_active):
+            return cls(user, False, None)
+        institution = institution_for_user(user=user)
+        return cls(user, user_is_moderator(user=user), institution.pk if institution else None)
+
+    @property
+    def is_contributor(self) -> bool:
+        return self.institution_id is not None
+
+    def may_create_in(self, institution_id: int | None) -> bool:
+        return self.is_moderator or (self.is_contributor and institution_id == self.institution_id)
+
+    def may(self, item: ArchiveItem, action: str) -> bool:
+        """Whether this actor may `action` ("view", "change", "delete", "submit", "publish",
+        "reject", "withdraw", "tag") `item`, whatever its status allows. Moderators may
+        everything; contributors everything but publishing and rejecting on their own
+        institution's items, and deleting only drafts."""
+        if self.is_moderator:
+            return True
+        if not self.is_contributor or item.institution_id != self.institution_id:
+            return False
+        if action in MODERATOR_ACTIONS:
+            return False
+        if action == "delete":
+            return item.status == Status.DRAFT
+        return True
+
+
+def item_transition_allowed(*, item: ArchiveItem, action: str) -> bool:
+    """Whether the item's status allows the moderation step `action` (not who asks)."""
+    return item.status in TRANSITIONS[action].sources
+
+
+def _require(actor: Actor, item: ArchiveItem, action: str) -> None:
+    if actor.may(item, action):
+        return
+    if action in MODERATOR_ACTIONS and actor.institution_id == item.institution_id:
+        raise PermissionDenied(_("Only moderators can publish or reject items."))
+    if action == "delete" and actor.institution_id == item.institution_id:
+        raise PermissionDenied(_("Contributors can only delete drafts."))
+    raise PermissionDenied(_("You cannot change this item."))
+
+
+# --- Institutions and accounts ---------------------------------------------------------
+
+
+def _permission(app_label: str, codename: str) -> Permission:
+    return Permission.objects.get(content_type__app_label=app_label, codename=codename)
+
+
+def _grant_collection(group: Group, collection: Collection) -> None:
+    for app_label, codename in COLLECTION_PERMISSIONS:
+        GroupCollectionPermission.objects.get_or_create(
+            group=group, collection=collection, permission=_permission(app_label, codename)
+        )
+
+
+def _grant_items(group: Group) -> None:
+    # The content type is fetched (and created if needed) before the permissions are read.
+    ContentType.objects.get_for_model(ArchiveItem)
+    group.permissions.add(
+        *(
+            _permission(app_label, codename)
+            for app_label, codename in (ADMIN_ACCESS, *ITEM_PERMISSIONS)
+        )
+    )
+
+
+def ensure_moderators_group() -> Group:
+    """The network's moderators: admin access, every archive item, and the images and
+    documents of every collection. Idempotent; run by `institution_setup` and the demo."""
+    with transaction.atomic():
+        group, _created = Group.objects.get_or_create(name=MODERATORS_GROUP)
+        _grant_items(group)
+        _grant_collection(group, Collection.get_first_root_node())
+    return group
+
+
+def institution_setup(*, member, code: str) -> Institution:
+    """Make `member` a contributing institution with the identifier code `code`: its
+    Institution row, a Wagtail collection (child of the root, named after the member) and a
+    contributor group "Contributors – CODE" that reaches the admin, the archive items, and the
+    images and documents of that collection only. Idempotent: running it again repairs what
+    is missing. The code of an institution that has items cannot change (their identifiers
+    use it)."""
+    code = code.strip().upper()
+    with transaction.atomic():
+        institution = Institution.objects.select_for_update().filter(member=member).first()
+        if institution is None:
+            institution = Institution(member=member, code=code)
+        elif institution.code != code:
+            if institution.items.exists():
+                raise ArchiveError(
+                    _("The code of %(institution)s cannot change: its items' identifiers use it.")
+                    % {"institution": institution},
+                    code="code_in_use",
+                )
+            institution.code = code
+        institution.full_clean(exclude=["member", "collection", "group"])
+        institution.save()
+
+        if institution.collection_id is None:
+            institution.collection = _collection_for(institution)
+        group_name = CONTRIBUTOR_GROUP % {"code": institution.code}
+        if institution.group_id is None:
+            institution.group = Group.objects.get_or_create(name=group_name)[0]
+        elif institution.group.name != group_name:
+            institution.group.name = group_name
+            institution.group.save(update_fields=["name"])
+        institution.save(update_fields=["collection", "group"])
+
+        _grant_items(institution.group)
+        _grant_collection(institution.group, institution.collection)
+        ensure_moderators_group()
+    return institution
+
+
+def _collection_for(institution: Institution) -> Collection:
+    """The member's collection: an unlinked child of the root with its name, or a new one."""
+    root = Collection.get_first_root_node()
+    linked = Institution.objects.filter(collection__isnull=False).values("collection_id")
+    existing = (
+        root.get_children().filter(name=institution.member.name).exclude(pk__in=linked).first()
+    )
+    return existing or root.add_child(name=institution.member.name)
+
+
+def contributor_add(*, user, institution: Institution) -> Contributor:
+    """Make `user` a contributor of `institution` (and a member of its contributor group).
+    An account contributes for one institution only; moving it is refused."""
+    with transaction.atomic():
+        if institution.group_id is None:
+            institution = institution_setup(member=institution.member, code=institution.code)
+        contributor, _created = Contributor.objects.get_or_create(
+            user=user, defaults={"institution": institution}
+        )
+        if contributor.institution_id != institution.pk:
+            raise ArchiveError(
+                _("%(user)s already contributes for %(institution)s.")
+                % {"user": user, "institution": contributor.institution},
+                code="other_institution",
+            )
+        user.groups.add(institution.group)
+    return contributor
+
+
+# --- Items -----------------------------------------------------------------------------
+
+
+def _next_identifier(institution_id: int) -> str:
+    """Take the institution's next number. The row stays locked until the caller's
+    transaction ends, so concurrent creations get consecutive numbers; a rolled-back creation
+    gives its number back, and a deleted item never gives it back."""
+    institution = Institution.objects.select_for_update().get(pk=institution_id)
+    number = institution.next_number
+    identifier = f"{IDENTIFIER_PREFIX}-{institution.code}-{number:04d}"
+    # Identifiers written by other paths (the demo loader, an import keeping the identifiers
+    # of a previous system) are skipped rather than collided with.
+    while ArchiveItem.objects.filter(identifier=identifier).exists():
+        number += 1
+        identifier = f"{IDENTIFIER_PREFIX}-{institution.code}-{number:04d}"
+    institution.next_number = number + 1
+    institution.save(update_fields=["next_number"])
+    return identifier
+
+
+def item_create(*, institution: Institution, kind: str, user, **fields) -> ArchiveItem:
+    """Create a draft item of `kind` for `institution`, validated like the admin form.
+
+    `fields` are model fields, plus `trades` (trades or ids) and `tags` (names). Raises
+    ValidationError for invalid values and PermissionDenied if `user` may not create items
+    for the institution."""
+    trades = fields.pop("trades", None)
+    tags = fields.pop("tags", None)
+    item = ArchiveItem(institution=institution, kind=kind, **fields)
+    item.full_clean(exclude=["identifier"])
+    if trades is not None:
+        item.trades.set(trades)
+    if tags:
+        item.tags.add(*tags_clean(tags=tags))
+    return item_save(item=item, user=user)
+
+
+def item_save(*, item: ArchiveItem, user) -> ArchiveItem:
+    """Save an item built or changed elsewhere (the admin form gives it with its images,
+    steps, trades and tags in memory).
+
+    A new item gets its identifier and starts as a draft. For an existing one, the moderation
+    fields are read again under a row lock (a concurrent transition wins over a form opened
+    before it), and the resubmission rule applies (see the module docstring)."""
+    actor = Actor.of(user)
+    with transaction.atomic():
+        if item.pk is None:
+            if item.institution_id is None:
+                raise ArchiveError(
+                    {"institution": _("Choose the institution the item belongs to.")},
+                    code="required",
+                )
+            if not actor.may_create_in(item.institution_id):
+                raise PermissionDenied(_("You cannot add items for this institution."))
+            item.identifier = _next_identifier(item.institution_id)
+            item.status = Status.DRAFT
+            item.rejection_reason = ""
+            item.published_at = None
+            item.created_by = item.updated_by = user
+            item.save()
+            log(instance=item, action="wagtail.create", user=user, content_changed=True)
+            return item
+
+        current = ArchiveItem.objects.select_for_update().get(pk=item.pk)
+        _require(actor, current, "change")
+        if not actor.may_create_in(item.institution_id):
+            raise PermissionDenied(_("You cannot move items to another institution."))
+        for name in ("identifier", "status", "rejection_reason", "published_at", "created_by_id"):
+            setattr(item, name, getattr(current, name))
+        resubmitted = _resubmit_if_published(item, actor)
+        item.updated_by = user
+        item.save()
+        log(instance=item, action="wagtail.edit", user=user, content_changed=True)
+        if resubmitted:
+            _log_transition(item, user, "archive.resubmit", Status.PUBLISHED)
+    return item
+
+
+def _resubmit_if_published(item: ArchiveItem, actor: Actor) -> bool:
+    """Apply the resubmission rule to an item about to be saved with a change by `actor`."""
+    if item.status == Status.PUBLISHED and not actor.is_moderator:
+        item.status = Status.SUBMITTED
+        return True
+    return False
+
+
+def _log_transition(item: ArchiveItem, user, action: str, previous: str, **data) -> None:
+    log(
+        instance=item,
+        action=action,
+        user=user,
+        data={"from": previous, "to": item.status, **data},
+    )
+
+
+def _transition(item: ArchiveItem, user, action: str, **changes) -> ArchiveItem:
+    """Move `item` along TRANSITIONS[action] under a row lock; update the caller's instance."""
+    rule = TRANSITIONS[action]
+    actor = Actor.of(user)
+    with transaction.atomic():
+        locked = ArchiveItem.objects.select_for_update().get(pk=item.pk)
+        _require(actor, locked, action)
+        if locked.status not in rule.sources:
+            raise TransitionError(
+                rule.refused % {"status": locked.get_status_display()},
+                code="invalid_transition",
+            )
+        if action == "submit":
+            _check_complete(locked)
+        previous = locked.status
+        locked.status = rule.target
+        for name, value in changes.items():
+            setattr(locked, name, value)
+        locked.updated_by = user
+        locked.save(update_fields=["status", *changes, "updated_by", "updated_at"])
+        _log_transition(
+            locked,
+            user,
+            f"archive.{action}",
+            previous,
+            **({"reason": changes["rejection_reason"]} if action == "reject" else {}),
+        )
+    for name in ("status", "updated_by", "updated_at", *changes):
+        setattr(item, name, getattr(locked, name))
+    return item
+
+
+def _check_complete(item: ArchiveItem) -> None:
+    """What a moderator needs to review an item, checked when it is submitted."""
+    problems = []
+    if item.kind == Kind.PHOTO and not item.images.exists():
+        problems.append(_("Add at least one image before submitting a photo."))
+    if item.kind == Kind.ORAL_HISTORY:
+        if item.media_id is None and not item.segments.exists():
+            problems.append(
+                _("Add the recording or import the transcript before submitting an interview.")
+            )
+        if not Consent.objects.filter(item=item).exists():
+            problems.append(_("Record the narrator's consent before submitting an interview."))
+    if problems:
+        raise ArchiveError(problems, code="incomplete")
+
+
+def item_submit(*, item: ArchiveItem, user) -> ArchiveItem:
+    """Send a draft, rejected or withdrawn item to the moderators."""
+    return _transition(item, user, "submit", rejection_reason="")
+
+
+def item_publish(*, item: ArchiveItem, user) -> ArchiveItem:
+    """Publish a submitted item (moderators only); its creator gets an email."""
+    _transition(item, user, "publish", published_at=timezone.now(), rejection_reason="")
+    transaction.on_commit(lambda: _email_creator(item.pk, "item_published"))
+    return item
+
+
+def item_reject(*, item: ArchiveItem, user, reason: str) -> ArchiveItem:
+    """Reject a submitted item (moderators only) with a reason, emailed to its creator."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ArchiveError(
+            _("Give the reason for the rejection: the contributor will read it."),
+            code="reason_required",
+        )
+    _transition(item, user, "reject", rejection_reason=reason)
+    transaction.on_commit(lambda: _email_creator(item.pk, "item_rejected"))
+    return item
+
+
+def item_withdraw(*, item: ArchiveItem, user) -> ArchiveItem:
+    """Take a submitted or published item back: it leaves the review queue or the public site."""
+    return _transition(item, user, "withdraw")
+
+
+def _record_change(
+    item: ArchiveItem, actor: Actor, *, action: str, fields: tuple[str, ...] = (), **data
+) -> None:
+    """Save a change to a locked item (`fields`, plus who and when), apply the resubmission
+    rule, and log `action`."""
+    previous = item.status
+    resubmitted = _resubmit_if_published(item, actor)
+    item.updated_by = actor.user
+    item.save(update_fields=[*fields, "status", "updated_by", "updated_at"])
+    log(instance=item, action=action, user=actor.user, content_changed=True, data=data)
+    if resubmitted:
+        _log_transition(item, actor.user, "archive.resubmit", previous)
+
+
+def item_consent_set(
+    *,
+    item: ArchiveItem,
+    user,
+    consent_date,
+    scope: str,
+    embargo_until=None,
+    withdrawn_at=None,
+    notes: str = "",
+) -> Consent:
+    """Record or update the narrator's consent of an oral history."""
+    actor = Actor.of(user)
+    _require(actor, item, "change")
+    if item.kind != Kind.ORAL_HISTORY:
+        raise ArchiveError(_("Only oral histories have a consent record."), code="kind")
+    consent, _created = Consent.objects.update_or_create(
+        item=item,
+        defaults={
+            "consent_date": consent_date,
+            "scope": scope,
+            "embargo_until": embargo_until,
+            "withdrawn_at": withdrawn_at,
+            "notes": notes,
+        },
+    )
+    return consent
+
+
+def item_transcript_import(*, item: ArchiveItem, data: bytes, user) -> int:
+    """Replace an oral history's transcript with the segments read from `data` (WebVTT, SRT
+    or speaker turns). All or nothing: a file that cannot be read changes nothing and raises
+    ArchiveError with a message that says why (and on which line). Returns the segment count."""
+    actor = Actor.of(user)
+    _require(actor, item, "change")
+    if item.kind != Kind.ORAL_HISTORY:
+        raise ArchiveError(_("Only oral histories have a transcript."), code="kind")
+    try:
+        segments = parse_transcript(data)
+    except TranscriptError as error:
+        raise ArchiveError(error.message, code="transcript") from error
+    if not segments:
+        raise ArchiveError(
+            _("The file holds no transcript text; the current transcript is unchanged."),
+            code="transcript_empty",
+        )
+    with transaction.atomic():
+        locked = ArchiveItem.objects.select_for_update().get(pk=item.pk)
+        _require(actor, locked, "change")
+        TranscriptSegment.objects.filter(item=locked).delete()
+        TranscriptSegment.objects.bulk_create(
+            TranscriptSegment(
+                item=locked,
+                position=position,
+                start_ms=segment.start_ms,
+                end_ms=segment.end_ms,
+                speaker=segment.speaker,
+                text=segment.text,
+            )
+            for position, segment in enumerate(segments, start=1)
+        )
+        _record_change(locked, actor, action="archive.transcript", segments=len(segments))
+    item.status, item.updated_by = locked.status, locked.updated_by
+    return len(segments)
+
+
+def tags_clean(*, tags: Iterable[str]) -> list[str]:
+    """Tag names as stored: inner spaces collapsed, empty ones dropped, duplicates (ignoring
+    case) removed; a name longer than taggit allows is refused."""
+    cleaned = []
+    for tag in tags:
+        name = " ".join(str(tag).split())
+        if not name:
+            continue
+        if len(name) > TAG_MAX_LENGTH:
+            raise ArchiveError(
+                _("A tag is at most %(max)d characters long.") % {"max": TAG_MAX_LENGTH},
+                code="tag_too_long",
+            )
+        if name.casefold() not in {t.casefold() for t in cleaned}:
+            cleaned.append(name)
+    return cleaned
+
+
+@dataclass(frozen=True)
+class TaggingResult:
+    tagged: int  # items changed
+    resubmitted: int  # of which published items sent back for review
+
+
+def items_tag(*, items: Iterable[ArchiveItem | int], tags: Iterable[str], user) -> TaggingResult:
+    """Add `tags` to those of `items` (instances or ids) that `user` may edit; the others are
+    ignored. A contributor's tags on a published item send it back for review, like any other
+    change."""
+    names = tags_clean(tags=tags)
+    if not names:
+        raise ArchiveError(_("Give at least one tag."), code="no_tags")
+    ids = {item.pk if isinstance(item, ArchiveItem) else int(item) for item in items}
+    actor = Actor.of(user)
+    tagged = resubmitted = 0
+    with transaction.atomic():
+        for item in (
+            items_editable_by(user=user).filter(pk__in=ids).select_for_update().order_by("pk")
+        ):
+            was_published = item.status == Status.PUBLISHED
+            item.tags.add(*names)
+            _record_change(item, actor, action="archive.tag", fields=("tagged_items",), tags=names)
+            tagged += 1
+            resubmitted += was_published and item.status == Status.SUBMITTED
+    return TaggingResult(tagged, resubmitted)
+
+
+# --- Emails ------------------------------------------------------------------------------
+
+
+def _preferred_language(user) -> str:
+    """The user's admin language if they chose one, else the site's default language."""
+    try:
+        language = user.wagtail_userprofile.preferred_language
+    except ObjectDoesNotExist:
+        language = ""
+    return language or settings.LANGUAGE_CODE
+
+
+def _admin_url(item: ArchiveItem) -> str:
+    try:
+        path = reverse("archive_items:edit", args=[item.pk])
+    except NoReverseMatch:
+        path = reverse("wagtailadmin_home")
+    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
+
+
+def _email_creator(item_id: int, template: str) -> None:
+    """Tell the item's creator about a moderation decision, in their language."""
+    item = ArchiveItem.objects.select_related("created_by", "institution__member").get(pk=item_id)
+    user = item.created_by
+    if user is None or not user.email:
+        return
+    with translation.override(_preferred_language(user)):
+        context = {
+            "item": item,
+            "user": user,
+            "admin_url": _admin_url(item),
+            "site_name": settings.WAGTAIL_SITE_NAME,
+        }
+        subject = render_to_string(f"archive/emails/{template}_subject.txt", context)
+        body = render_to_string(f"archive/emails/{template}.txt", context)
+    send_mail(" ".join(subject.split()), body, settings.DEFAULT_FROM_EMAIL, [user.email])
