@@ -1,0 +1,3 @@
+"""Rows of the database search engine (see search.engines.database)."""
+
+__all__ = []
