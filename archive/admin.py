@@ -60,6 +60,7 @@ from wagtail.permissions import policy_registry
 import django_filters
 
 from archive import services
+from archive.admin_uploads import MediaUploadSelect
 from archive.models import (
     ArchiveItem,
     Consent,
@@ -333,7 +334,11 @@ KIND_PANELS = {
     Kind.ORAL_HISTORY: [
         MultiFieldPanel(
             [
-                FieldPanel("media"),
+                # The picker comes with an upload control (archive/admin_uploads.py).
+                FieldPanel(
+                    "media",
+                    widget=MediaUploadSelect(kinds=(MediaFile.Kind.AUDIO, MediaFile.Kind.VIDEO)),
+                ),
                 FieldRowPanel([FieldPanel("narrators"), FieldPanel("interviewers")]),
                 FieldRowPanel([FieldPanel("recording_date"), FieldPanel("recording_place")]),
                 FieldPanel("language"),
@@ -363,7 +368,11 @@ KIND_PANELS = {
             "steps",
             heading=gettext_lazy("Steps"),
             label=gettext_lazy("Step"),
-            panels=[FieldPanel("text"), FieldPanel("image"), FieldPanel("media")],
+            panels=[
+                FieldPanel("text"),
+                FieldPanel("image"),
+                FieldPanel("media", widget=MediaUploadSelect(kinds=(MediaFile.Kind.VIDEO,))),
+            ],
         ),
     ],
 }
@@ -433,17 +442,26 @@ def _action_menu_items(item, user, *, next_url=""):
         ) and policy.user_has_permission_for_instance(user, action, item):
             url = reverse(f"archive_items:{action}", args=[quote(item.pk)]) + query
             items.append(MenuItem(label, url, icon_name=icon, priority=priority))
-    if item.kind == Kind.ORAL_HISTORY and policy.user_has_permission_for_instance(
-        user, "change", item
-    ):
-        items.append(
-            MenuItem(
-                gettext_lazy("Import transcript"),
-                reverse("archive_items:transcript", args=[quote(item.pk)]),
-                icon_name="doc-full",
-                priority=60,
-            )
-        )
+    may_change = policy.user_has_permission_for_instance(user, "change", item)
+    others = (
+        (
+            item.kind == Kind.ORAL_HISTORY and may_change,
+            gettext_lazy("Import transcript"),
+            "transcript",
+            "doc-full",
+        ),
+        (
+            item.kind == Kind.PHOTO and may_change,
+            gettext_lazy("Place from a photo"),
+            "place_from_photo",
+            "site",
+        ),
+        (policy.actor(user).is_moderator, gettext_lazy("Erase"), "erase", "bin"),
+    )
+    for priority, (offered, label, name, icon) in enumerate(others, start=60):
+        if offered:
+            url = reverse(f"archive_items:{name}", args=[quote(item.pk)])
+            items.append(MenuItem(label, url, icon_name=icon, priority=priority))
     return items
 
 
@@ -878,6 +896,141 @@ class TranscriptImportView(ItemObjectViewMixin, FormView):
         return context
 
 
+# --- Photo position and erasure ---------------------------------------------------------------
+
+
+class PhotoChoiceForm(forms.Form):
+    """The image whose position to copy, among the item's own images only: a forged id of
+    another item's image is a form error."""
+
+    image = forms.ModelChoiceField(queryset=get_image_model().objects.none())
+
+    def __init__(self, *args, images, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["image"].queryset = images
+
+
+class PlaceFromPhotoView(ItemObjectViewMixin, FormView):
+    """Lists the item's images with the GPS position each original records, and copies the
+    chosen one to the item's place (archive.services.item_place_from_photo)."""
+
+    template_name = "archive/admin/place_from_photo.html"
+    form_class = PhotoChoiceForm
+    page_title = gettext_lazy("Place from a photo")
+    header_icon = "site"
+
+    def images(self):
+        ids = services.item_image_ids(item_id=self.object.pk)
+        return get_image_model().objects.filter(pk__in=ids).order_by("pk")
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "images": self.images()}
+
+    def form_valid(self, form):
+        image = form.cleaned_data["image"]
+        was_published = self.object.status == Status.PUBLISHED
+        try:
+            latitude, longitude = services.item_place_from_photo(
+                item=self.object, image=image, user=self.request.user
+            )
+        except services.ArchiveError as error:
+            messages.error(self.request, " ".join(error.messages))
+            return self.form_invalid(form)
+        message = _(
+            "The item's place is now latitude %(latitude)s, longitude %(longitude)s, "
+            "as recorded in “%(image)s”."
+        ) % {"latitude": latitude, "longitude": longitude, "image": image.title}
+        if was_published and self.object.status == Status.SUBMITTED:
+            message += " " + _("The item went back for review.")
+        messages.success(self.request, message)
+        return redirect(self.get_success_url())
+
+    def form_invalid(self, form):
+        if "image" in form.errors:
+            messages.error(self.request, _("Choose one of the item's images."))
+        return super().form_invalid(form)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        photos = []
+        for image in self.images():
+            try:
+                position, problem = services.image_gps_position(image=image), ""
+            except services.ArchiveError as error:
+                position, problem = None, " ".join(error.messages)
+            photos.append({"image": image, "position": position, "problem": problem})
+        context["photos"] = photos
+        return context
+
+
+class EraseForm(forms.Form):
+    reason = forms.CharField(
+        label=gettext_lazy("Reason"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=gettext_lazy(
+            "Why the item is erased (a request from the rights holder, a narrator withdrawing "
+            "consent…). Kept in the audit log with the list of what was removed."
+        ),
+    )
+
+
+class EraseView(ItemObjectViewMixin, FormView):
+    """Moderators only: says what erasing the item removes and keeps, asks for a reason, then
+    erases it (archive.services.item_erase). Contributors are refused, even for their own
+    institution's items; items out of reach are a 404 as everywhere."""
+
+    template_name = "archive/admin/erase_confirm.html"
+    form_class = EraseForm
+    page_title = gettext_lazy("Erase")
+    header_icon = "bin"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not _policy().actor(request.user).is_moderator:
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            plan = services.item_erase(
+                item=self.object, user=self.request.user, reason=form.cleaned_data["reason"]
+            )
+        except services.ArchiveError as error:
+            if error.code == "reason_required":
+                form.add_error("reason", error.messages)
+                return self.form_invalid(form)
+            messages.error(self.request, " ".join(error.messages))
+            return redirect(self.index_url_name)
+        removed = [_("“%(item)s” was erased.") % {"item": self.object}]
+        if plan.images:
+            removed.append(
+                ngettext(
+                    "%(count)d original image removed.",
+                    "%(count)d original images removed.",
+                    len(plan.images),
+                )
+                % {"count": len(plan.images)}
+            )
+        if plan.media:
+            removed.append(
+                ngettext(
+                    "%(count)d stored file removed.",
+                    "%(count)d stored files removed.",
+                    len(plan.media),
+                )
+                % {"count": len(plan.media)}
+            )
+        messages.success(self.request, " ".join(removed))
+        return redirect(self.index_url_name)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            plan=services.item_erasure_plan(item=self.object),
+            segment_count=self.object.segments.count(),
+        )
+        return context
+
+
 # --- Bulk tagging ----------------------------------------------------------------------------
 
 
@@ -1025,6 +1178,12 @@ class ArchiveItemViewSet(ModelViewSet):
                 for action in services.TRANSITIONS
             ),
             path("transcript/<int:pk>/", self.transcript_view, name="transcript"),
+            path(
+                "place-from-photo/<int:pk>/",
+                PlaceFromPhotoView.as_view(**self._object_view_kwargs()),
+                name="place_from_photo",
+            ),
+            path("erase/<int:pk>/", EraseView.as_view(**self._object_view_kwargs()), name="erase"),
         ]
 
 

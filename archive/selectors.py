@@ -224,3 +224,43 @@ def transcript_for_visitor(*, user, identifier: str) -> list[TranscriptSegment] 
     return list(
         TranscriptSegment.objects.filter(item__in=visible.values("pk")).order_by("position")
     )
+
+
+# --- Search results (search issue) ----------------------------------------------------------
+
+
+def items_for_search_hits(*, ids: list[int], user, locale_id: int | None) -> list[ArchiveItem]:
+    """The published items among `ids` that the visitor may see, in the order of `ids`, with
+    what a result shows (institution, labelled trades, first image and its renditions) in a
+    fixed number of queries. An id the visitor may not see is left out, so a stale index never
+    shows what it should not."""
+    if not ids:
+        return []
+    visible = items_viewable_by(user=user).filter(status=ArchiveItem.Status.PUBLISHED, pk__in=ids)
+    items = _with_public_relations(
+        ArchiveItem.objects.filter(pk__in=visible.values("pk")), locale_id=locale_id
+    )
+    by_id = {item.pk: item for item in items}
+    return [by_id[pk] for pk in ids if pk in by_id]
+
+
+# --- Uploaded files (archive/uploads.py) ----------------------------------------------------
+
+
+def media_same_content(
+    *, institution_id: int, sha256: str, exclude_id: int | None = None
+) -> QuerySet[MediaFile]:
+    """The institution's stored files with this checksum (the same bytes), oldest first."""
+    files = MediaFile.objects.filter(institution_id=institution_id, sha256=sha256)
+    if exclude_id is not None:
+        files = files.exclude(pk=exclude_id)
+    return files.order_by("created_at", "pk")
+
+
+def items_using_media(*, media_ids) -> QuerySet[ArchiveItem]:
+    """Items whose recording, or one of whose savoir-faire steps, is one of `media_ids`."""
+    return (
+        ArchiveItem.objects.filter(Q(media_id__in=media_ids) | Q(steps__media_id__in=media_ids))
+        .distinct()
+        .order_by("identifier")
+    )

@@ -37,13 +37,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from decimal import Decimal
+from functools import partial
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
+from django.core.files.storage import default_storage
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import models, transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
@@ -51,13 +56,18 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from wagtail.log_actions import log
-from wagtail.models import Collection, GroupCollectionPermission
+from wagtail.models import Collection, GroupCollectionPermission, ReferenceIndex
 
 from archive.models import (
     ArchiveItem,
     Consent,
     Contributor,
+    CustomImage,
+    CustomRendition,
     Institution,
+    ItemImage,
+    MediaFile,
+    SavoirFaireStep,
     TranscriptSegment,
 )
 from archive.selectors import (
@@ -67,6 +77,7 @@ from archive.selectors import (
     user_is_moderator,
 )
 from archive.transcripts import DEFAULT_MAX_BYTES, TranscriptError, parse_transcript
+from archive.validation import gps_position
 
 Status = ArchiveItem.Status
 Kind = ArchiveItem.Kind
@@ -304,17 +315,35 @@ def _next_identifier(institution_id: int) -> str:
     """Take the institution's next number. The row stays locked until the caller's
     transaction ends, so concurrent creations get consecutive numbers; a rolled-back creation
     gives its number back, and a deleted item never gives it back."""
+    return item_identifiers_take(institution_id=institution_id, count=1)[0]
+
+
+def item_identifiers_take(*, institution_id: int, count: int) -> list[str]:
+    """Take the institution's next `count` numbers at once (the bulk import asks for
+    thousands), locking the institution's row like `_next_identifier`. Must run inside the
+    caller's transaction. Identifiers written by other paths (the demo loader, an import
+    keeping the identifiers of a previous system) are skipped rather than collided with."""
     institution = Institution.objects.select_for_update().get(pk=institution_id)
+    identifiers: list[str] = []
     number = institution.next_number
-    identifier = f"{IDENTIFIER_PREFIX}-{institution.code}-{number:04d}"
-    # Identifiers written by other paths (the demo loader, an import keeping the identifiers
-    # of a previous system) are skipped rather than collided with.
-    while ArchiveItem.objects.filter(identifier=identifier).exists():
-        number += 1
-        identifier = f"{IDENTIFIER_PREFIX}-{institution.code}-{number:04d}"
-    institution.next_number = number + 1
+    while len(identifiers) < count:
+        # Candidates are checked a window at a time: one query in the usual case, and never
+        # an IN list longer than the databases like.
+        window = min(count - len(identifiers), 1000)
+        candidates = [
+            f"{IDENTIFIER_PREFIX}-{institution.code}-{n:04d}"
+            for n in range(number, number + window)
+        ]
+        taken = set(
+            ArchiveItem.objects.filter(identifier__in=candidates).values_list(
+                "identifier", flat=True
+            )
+        )
+        identifiers.extend(c for c in candidates if c not in taken)
+        number += window
+    institution.next_number = number
     institution.save(update_fields=["next_number"])
-    return identifier
+    return identifiers
 
 
 def item_create(*, institution: Institution, kind: str, user, **fields) -> ArchiveItem:
@@ -466,8 +495,11 @@ def item_reject(*, item: ArchiveItem, user, reason: str) -> ArchiveItem:
 
 
 def item_withdraw(*, item: ArchiveItem, user) -> ArchiveItem:
-    """Take a submitted or published item back: it leaves the review queue or the public site."""
-    return _transition(item, user, "withdraw")
+    """Take a submitted or published item back: it leaves the review queue or the public site.
+    Its public derivatives (image renditions) are removed once the withdrawal is committed."""
+    _transition(item, user, "withdraw")
+    transaction.on_commit(partial(item_derivatives_remove, item_id=item.pk), robust=True)
+    return item
 
 
 def _record_change(
@@ -631,3 +663,231 @@ def _email_creator(item_id: int, template: str) -> None:
         subject = render_to_string(f"archive/emails/{template}_subject.txt", context)
         body = render_to_string(f"archive/emails/{template}.txt", context)
     send_mail(" ".join(subject.split()), body, settings.DEFAULT_FROM_EMAIL, [user.email])
+
+
+# --- Privacy: photo positions, public derivatives, erasure ----------------------------------
+# Originals (CustomImage files, MediaFile objects) are private; the public sees renditions,
+# which carry no metadata (archive/renditions.py), and recordings through access-checked views.
+
+COORDINATE_STEP = Decimal("0.000001")  # the decimal places of the place's latitude/longitude
+
+
+def item_image_ids(*, item_id: int) -> set[int]:
+    """The images an item shows: a photo's images and the images of a savoir-faire's steps."""
+    return {
+        *ItemImage.objects.filter(item_id=item_id).values_list("image_id", flat=True),
+        *SavoirFaireStep.objects.filter(item_id=item_id, image__isnull=False).values_list(
+            "image_id", flat=True
+        ),
+    }
+
+
+def item_media_ids(*, item_id: int) -> set[int]:
+    """The stored files an item plays: its recording and the videos of its steps."""
+    return {
+        *ArchiveItem.objects.filter(pk=item_id, media__isnull=False).values_list(
+            "media_id", flat=True
+        ),
+        *SavoirFaireStep.objects.filter(item_id=item_id, media__isnull=False).values_list(
+            "media_id", flat=True
+        ),
+    }
+
+
+def image_gps_position(*, image) -> tuple[float, float] | None:
+    """The GPS position recorded in the EXIF of `image`'s original file, or None when it
+    records none. Only the private original has it: renditions are stripped. Raises
+    ArchiveError when the original cannot be read (missing or damaged file)."""
+    try:
+        with image.open_file() as original:
+            return gps_position(original)
+    except (OSError, ValidationError) as error:
+        raise ArchiveError(
+            _("The original file of “%(image)s” cannot be read.") % {"image": image.title},
+            code="unreadable",
+        ) from error
+
+
+def item_place_from_photo(*, item: ArchiveItem, image, user) -> tuple[Decimal, Decimal]:
+    """Copy the GPS position recorded in one of the item's images (read from its private
+    original) to the item's latitude and longitude. The rest of the place (name, commune...)
+    is left to the contributor. A change like any other: logged as `archive.place_from_photo`,
+    and a contributor's change to a published item sends it back for review. Raises
+    ArchiveError, changing nothing, when the image is not the item's or records no position."""
+    actor = Actor.of(user)
+    _require(actor, item, "change")
+    if image.pk not in item_image_ids(item_id=item.pk):
+        raise ArchiveError(_("This image is not one of the item's images."), code="not_item_image")
+    position = image_gps_position(image=image)
+    if position is None:
+        raise ArchiveError(
+            _("“%(image)s” records no GPS position: the item's place is unchanged.")
+            % {"image": image.title},
+            code="no_gps",
+        )
+    latitude, longitude = (Decimal(str(value)).quantize(COORDINATE_STEP) for value in position)
+    with transaction.atomic():
+        locked = ArchiveItem.objects.select_for_update().get(pk=item.pk)
+        _require(actor, locked, "change")
+        locked.latitude, locked.longitude = latitude, longitude
+        _record_change(
+            locked,
+            actor,
+            action="archive.place_from_photo",
+            fields=("latitude", "longitude"),
+            image=image.pk,
+        )
+    for name in ("latitude", "longitude", "status", "updated_by", "updated_at"):
+        setattr(item, name, getattr(locked, name))
+    return latitude, longitude
+
+
+def item_derivatives_remove(*, item_id: int) -> int:
+    """Delete the public derivatives of an item, the renditions of its images, and return how
+    many went. Rows go now; Wagtail's own handlers delete the files once the transaction
+    commits. An image also shown elsewhere (another item, a page) simply gets fresh renditions
+    on its next view.
+
+    Recordings have no public copy to remove: they are played from the private original
+    through archive.views.item_media, which checks that the item is visible, and the presigned
+    S3 URLs it hands out expire after a few minutes (archive.serving)."""
+    image_ids = item_image_ids(item_id=item_id)
+    if not image_ids:
+        return 0
+    removed, _per_model = CustomRendition.objects.filter(image_id__in=image_ids).delete()
+    return removed
+
+
+def _foreign_keys_to(model) -> list[tuple[type, object]]:
+    """(model, field) for every foreign key or one-to-one field of any installed model that
+    points to `model`, hidden ones (related_name="+") and many-to-many tables included."""
+    return [
+        (related, field)
+        for related in apps.get_models(include_auto_created=True)
+        for field in related._meta.get_fields()
+        if getattr(field, "concrete", False)
+        and field.is_relation
+        and (field.many_to_one or field.one_to_one)
+        and field.related_model is model
+    ]
+
+
+def _going_with(related, item: ArchiveItem) -> Q | None:
+    """Rows of `related` that deleting `item` deletes too: the item itself, and rows whose
+    foreign key to it cascades (its images, steps, segments...)."""
+    if related is ArchiveItem:
+        return Q(pk=item.pk)
+    condition = Q()
+    for field in related._meta.get_fields():
+        if (
+            getattr(field, "concrete", False)
+            and field.many_to_one
+            and field.related_model is ArchiveItem
+            and field.remote_field.on_delete is models.CASCADE
+        ):
+            condition |= Q(**{field.attname: item.pk})
+    return condition or None
+
+
+def _used_elsewhere(model, ids: set[int], item: ArchiveItem) -> set[int]:
+    """Those of `ids` (rows of `model`) that something besides `item` uses: a foreign key of
+    any model (another item, a member's logo, a page's image field) or a reference Wagtail
+    indexed (an image chosen in a StreamField or embedded in rich text). Renditions do not
+    count: they go with their image."""
+    if not ids:
+        return set()
+    used: set[int] = set()
+    for related, field in _foreign_keys_to(model):
+        if related is CustomRendition:
+            continue
+        rows = related._base_manager.filter(**{f"{field.attname}__in": ids})
+        going = _going_with(related, item)
+        if going is not None:
+            rows = rows.exclude(going)
+        used.update(rows.values_list(field.attname, flat=True).distinct())
+    references = ReferenceIndex.objects.filter(
+        to_content_type=ContentType.objects.get_for_model(model),
+        to_object_id__in=[str(pk) for pk in ids],
+    ).exclude(
+        base_content_type=ContentType.objects.get_for_model(ArchiveItem), object_id=str(item.pk)
+    )
+    used.update(int(pk) for pk in references.values_list("to_object_id", flat=True))
+    return used
+
+
+@dataclass(frozen=True)
+class ErasurePlan:
+    """What erasing an item removes, and what it keeps because something else still uses it
+    (of those, only the renditions go)."""
+
+    images: tuple[CustomImage, ...]
+    shared_images: tuple[CustomImage, ...]
+    media: tuple[MediaFile, ...]
+    shared_media: tuple[MediaFile, ...]
+    renditions: int
+
+
+def item_erasure_plan(*, item: ArchiveItem) -> ErasurePlan:
+    """What `item_erase` would remove now (the admin's confirmation page shows it)."""
+    image_ids, media_ids = item_image_ids(item_id=item.pk), item_media_ids(item_id=item.pk)
+    used_images = _used_elsewhere(CustomImage, image_ids, item)
+    used_media = _used_elsewhere(MediaFile, media_ids, item)
+    images = list(CustomImage.objects.filter(pk__in=image_ids).order_by("pk"))
+    media = list(MediaFile.objects.filter(pk__in=media_ids).order_by("pk"))
+    return ErasurePlan(
+        images=tuple(image for image in images if image.pk not in used_images),
+        shared_images=tuple(image for image in images if image.pk in used_images),
+        media=tuple(file for file in media if file.pk not in used_media),
+        shared_media=tuple(file for file in media if file.pk in used_media),
+        renditions=CustomRendition.objects.filter(image_id__in=image_ids).count(),
+    )
+
+
+def item_erase(*, item: ArchiveItem, user, reason: str) -> ErasurePlan:
+    """Erase an item for good (moderators only): the item with its transcript, consent and
+    history rows, its renditions, and its originals (image files and rows, stored recordings
+    and their rows) unless another item or a page still uses them. Written to the audit log
+    (`archive.erase`, with the reason and what was removed), which outlives the item.
+
+    Stored files are deleted only once the transaction commits: an erasure that fails or is
+    rolled back leaves every file in place. A file whose deletion fails after the commit is
+    left as an orphan for `manage.py storage_audit --delete-orphans`."""
+    actor = Actor.of(user)
+    if not actor.is_moderator:
+        raise PermissionDenied(_("Only moderators can erase items."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ArchiveError(
+            _("Give the reason for the erasure: it is kept in the audit log."),
+            code="reason_required",
+        )
+    with transaction.atomic():
+        locked = ArchiveItem.objects.select_for_update().filter(pk=item.pk).first()
+        if locked is None:
+            raise ArchiveError(_("This item has already been erased."), code="gone")
+        image_ids = item_image_ids(item_id=locked.pk)
+        plan = item_erasure_plan(item=locked)
+        log(
+            instance=locked,
+            action="archive.erase",
+            user=user,
+            data={
+                "reason": reason,
+                "identifier": locked.identifier,
+                "title": locked.title,
+                "status": locked.status,
+                "images": [image.pk for image in plan.images],
+                "media": [file.pk for file in plan.media],
+                "kept_images": [image.pk for image in plan.shared_images],
+                "kept_media": [file.pk for file in plan.shared_media],
+                "renditions": plan.renditions,
+            },
+        )
+        CustomRendition.objects.filter(image_id__in=image_ids).delete()
+        locked.delete()
+        # Wagtail's handlers delete image and rendition files after commit.
+        CustomImage.objects.filter(pk__in=[image.pk for image in plan.images]).delete()
+        MediaFile.objects.filter(pk__in=[file.pk for file in plan.media]).delete()
+        for file in plan.media:
+            transaction.on_commit(partial(default_storage.delete, file.key), robust=True)
+    return plan

@@ -551,6 +551,20 @@ def max_upload_bytes(*, kind: Kind | str) -> int:
     return limits.get(kind.value, DEFAULT_MAX_UPLOAD_BYTES[kind.value])
 
 
+def accepted_extensions(*, kind: Kind | str) -> dict[str, str]:
+    """File-name extensions a client may give a file of `kind`, each mapped to the extension
+    stored names get for that format (`"jpeg"` -> `"jpg"`), e.g. to name a storage key before
+    the content has arrived. The content still decides: `validate_upload` refuses a file whose
+    bytes contradict its extension."""
+    kind = Kind(kind)
+    extensions: dict[str, str] = {}
+    for accepted in _ACCEPTED:
+        if accepted.kind == kind:
+            for extension in accepted.extensions:
+                extensions.setdefault(extension, accepted.extension)
+    return extensions
+
+
 def max_image_pixels() -> int:
     return getattr(settings, "ARCHIVE_MAX_IMAGE_PIXELS", DEFAULT_MAX_IMAGE_PIXELS)
 

@@ -1,18 +1,22 @@
+from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from wagtail import hooks
 from wagtail.admin.ui.tables import Column
+from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.log_actions import LogFormatter
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from archive import admin_uploads
 from archive.admin import (
     AddTagsBulkAction,
     ArchiveItemChooserViewSet,
     ArchiveItemPermissionPolicy,
     ArchiveItemViewSet,
 )
+from archive.admin_import import ImportViewSet
 from archive.models import ArchiveItem, ArchiveItemLogEntry, Member, Trade
 
 # Registered first: a view asking for the policy earlier would fix a fallback one.
@@ -53,13 +57,38 @@ class NetworkGroup(SnippetViewSetGroup):
 register_snippet(NetworkGroup)
 
 
-archive_item_viewset = ArchiveItemViewSet("archive_items")
+archive_item_viewset = ArchiveItemViewSet(
+    "archive_items", add_to_admin_menu=False, menu_label=_("Items")
+)
 archive_item_chooser_viewset = ArchiveItemChooserViewSet("archive_item_chooser")
+
+
+class ArchiveMenuGroup(ViewSetGroup):
+    """Archive › Items, Archive › Import (archive/admin_import.py). Other archive screens can
+    join the submenu by returning a MenuItem from the "register_archive_menu_item" hook."""
+
+    items = (archive_item_viewset, ImportViewSet)
+    menu_label = _("Archive")
+    menu_icon = "folder-open-inverse"
+    menu_name = "archive"
+    menu_order = 250
+    submenu_hook = "register_archive_menu_item"
 
 
 @hooks.register("register_admin_viewset")
 def register_archive_item_viewsets():
-    return [archive_item_viewset, archive_item_chooser_viewset]
+    return [ArchiveMenuGroup(), archive_item_chooser_viewset]
+
+
+# Direct uploads of recordings and documents (archive/admin_uploads.py).
+@hooks.register("register_admin_urls")
+def register_archive_upload_urls():
+    return [path("archive/uploads/", include(admin_uploads, namespace="archive_uploads"))]
+
+
+@hooks.register("register_admin_menu_item")
+def register_archive_upload_menu_item():
+    return admin_uploads.UploadMenuItem()
 
 
 hooks.register("register_bulk_action", AddTagsBulkAction)
@@ -89,3 +118,15 @@ def register_archive_log_actions(actions):
     )
     actions.register_action("archive.transcript", _("Import transcript"), _("Transcript imported"))
     actions.register_action("archive.tag", _("Add tags"), _("Tags added"))
+    actions.register_action("archive.import", _("Import"), _("Imported from a CSV file"))
+    actions.register_action(
+        "archive.place_from_photo", _("Place from a photo"), _("Place copied from a photo")
+    )
+
+    @actions.register_action("archive.erase")
+    class EraseFormatter(LogFormatter):
+        label = _("Erase")
+        message = _("Erased with its originals")
+
+        def format_comment(self, log_entry):
+            return log_entry.data.get("reason", "")

@@ -1,3 +1,5 @@
+import os
+
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.urls import include, path
@@ -7,6 +9,9 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from home import views as home_views
+
+# Folders of MEDIA_ROOT that the development server serves to anyone (see below).
+PUBLIC_MEDIA_FOLDERS = ("images", "avatar_images")
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
@@ -20,13 +25,21 @@ if settings.DEBUG:
     from django.contrib.staticfiles.urls import staticfiles_urlpatterns
 
     urlpatterns += staticfiles_urlpatterns()
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+    # Only public derivatives are served from MEDIA_ROOT: image renditions (images/) and the
+    # admin's avatars. Originals (original_images/), archive media (archive/) and documents
+    # stay private; recordings and documents go through views that check access.
+    for folder in PUBLIC_MEDIA_FOLDERS:
+        urlpatterns += static(
+            f"{settings.MEDIA_URL}{folder}/",
+            document_root=os.path.join(settings.MEDIA_ROOT, folder),
+        )
 
 # Every public page lives under its language prefix: /fr/, /en/, /de/, /lb/, /nl/.
 urlpatterns += i18n_patterns(
     path("", include("home.urls")),
     path("newsletter/", include("home.newsletter.urls")),
     path("archive/", include("archive.urls")),
+    path("search/", include("search.urls")),
     # Wagtail's catch-all serves every other path, so it comes last.
     path("", include(wagtail_urls)),
     prefix_default_language=True,

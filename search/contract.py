@@ -35,6 +35,11 @@ class BoundingBox:
     east: float
 
 
+# Engines return hits up to this rank only (Elasticsearch's default index.max_result_window);
+# a page beyond it comes back with the total and no hits. Views should not offer such pages.
+MAX_RESULT_WINDOW = 10_000
+
+
 @dataclass(frozen=True)
 class ArchiveQuery:
     """What the visitor asked for. Every field is optional; an empty query lists everything
@@ -86,7 +91,14 @@ class Hit:
 @dataclass(frozen=True)
 class FacetValue:
     """One value of a facet with the number of matching items. `parent` links a trade to its
-    parent trade and a commune to its region, so the view can draw trees."""
+    parent trade and a commune to its region, so the view can draw trees.
+
+    `value` is what the query takes back: trade, the id (as a string) of the trade's row in the
+    default locale, for ArchiveQuery.trades; a broader trade counts the items of its narrower
+    ones. Region and commune, the name (filters ignore case and accents). Decade, its first
+    year ("1950", label "1950–1959"; selected when year_from=1950 and year_to=1959). Tag, the
+    slug. Institution, the code. Kind, the ArchiveItem.Kind value. Labels are in the query's
+    language."""
 
     value: str
     label: str

@@ -14,6 +14,8 @@ from wagtail.images.models import AbstractImage, AbstractRendition, Image
 from wagtail.models import TranslatableMixin
 from wagtail.search import index
 
+from archive.renditions import PrivateFilter
+
 
 class CustomImage(AbstractImage):
     """Every image carries its credit and a real text alternative, from day one."""
@@ -42,6 +44,11 @@ class CustomImage(AbstractImage):
     @property
     def default_alt_text(self):
         return self.alt_text
+
+    def generate_rendition_file(self, filter, *, source=None):
+        # Renditions are public, originals private: no rendition carries the photo's EXIF
+        # (GPS, serial numbers), XMP or comments. See archive/renditions.py.
+        return super().generate_rendition_file(PrivateFilter.of(filter), source=source)
 
 
 class CustomRendition(AbstractRendition):

@@ -137,13 +137,31 @@ if AWS_STORAGE_BUCKET_NAME:
             "access_key": env("AWS_ACCESS_KEY_ID", default=None),
             "secret_key": env("AWS_SECRET_ACCESS_KEY", default=None),
             "region_name": env("AWS_S3_REGION_NAME", default=None),
-            "custom_domain": env("AWS_S3_CUSTOM_DOMAIN", default=None),
             "file_overwrite": False,
             "default_acl": None,
             "querystring_auth": True,
             "querystring_expire": 600,
+            # Presigned URLs and POST policies are signed with SigV4: boto3 otherwise signs URLs
+            # with the legacy SigV2, which newer AWS regions refuse and which cannot carry the
+            # response overrides archive/serving.py sends.
+            "signature_version": env("AWS_S3_SIGNATURE_VERSION", default="s3v4"),
         },
     }
+    # Public derivatives (image renditions, under images/ in the same bucket) get plain,
+    # cacheable URLs: the bucket lets anyone read images/* and nothing else (docker/compose.yml's
+    # minio-init sets that policy). Originals stay private behind presigned URLs above. Renditions
+    # carry no camera metadata (archive/renditions.py).
+    STORAGES["renditions"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            **STORAGES["default"]["OPTIONS"],
+            "querystring_auth": False,
+            # A CDN only ever fronts the public renditions: with a custom domain, django-storages
+            # stops signing URLs, which must never happen to the private originals.
+            "custom_domain": env("AWS_S3_CUSTOM_DOMAIN", default=None),
+        },
+    }
+    WAGTAILIMAGES_RENDITION_STORAGE = "renditions"
 
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
@@ -161,6 +179,26 @@ ARCHIVE_MAX_UPLOAD_BYTES = {
 # so that a tiny file that would expand to gigabytes (a decompression bomb) is refused at once.
 # Pillow refuses on its own anything above ~179 million unless PIL.Image.MAX_IMAGE_PIXELS is raised.
 ARCHIVE_MAX_IMAGE_PIXELS = env.int("ARCHIVE_MAX_IMAGE_PIXELS", default=100_000_000)
+# `manage.py storage_audit --delete-orphans` never deletes an object younger than this: an upload
+# in flight stores its object before the row that names it exists.
+ARCHIVE_STORAGE_AUDIT_GRACE_HOURS = env.float("ARCHIVE_STORAGE_AUDIT_GRACE_HOURS", default=24.0)
+# Direct uploads (archive/uploads.py): how long the presigned POST (or the local upload URL)
+# accepts a new upload, at most 15 minutes; and how long after that the client may still ask
+# for the file to be checked and added (a 2 GB recording takes a while on a slow line).
+ARCHIVE_UPLOAD_URL_SECONDS = env.int("ARCHIVE_UPLOAD_URL_SECONDS", default=900)
+ARCHIVE_UPLOAD_COMPLETE_SECONDS = env.int("ARCHIVE_UPLOAD_COMPLETE_SECONDS", default=6 * 3600)
+# Bulk import (archive/importing.py, README "Bulk import"): size of the CSV file and rows per
+# file; entries, unpacked bytes and compression ratio of a ZIP of media (zip bombs); the admin's
+# ZIP upload, and how long an uploaded import waits for its confirmation.
+ARCHIVE_IMPORT_MAX_CSV_BYTES = env.int("ARCHIVE_IMPORT_MAX_CSV_BYTES", default=20 * 1024**2)
+ARCHIVE_IMPORT_MAX_ROWS = env.int("ARCHIVE_IMPORT_MAX_ROWS", default=50_000)
+ARCHIVE_IMPORT_MAX_ZIP_ENTRIES = env.int("ARCHIVE_IMPORT_MAX_ZIP_ENTRIES", default=20_000)
+ARCHIVE_IMPORT_MAX_ZIP_BYTES = env.int("ARCHIVE_IMPORT_MAX_ZIP_BYTES", default=10 * 1024**3)
+ARCHIVE_IMPORT_MAX_ZIP_RATIO = env.int("ARCHIVE_IMPORT_MAX_ZIP_RATIO", default=100)
+ARCHIVE_IMPORT_MAX_ZIP_UPLOAD_BYTES = env.int(
+    "ARCHIVE_IMPORT_MAX_ZIP_UPLOAD_BYTES", default=4 * 1024**3
+)
+ARCHIVE_IMPORT_UPLOAD_MAX_AGE = env.int("ARCHIVE_IMPORT_UPLOAD_MAX_AGE", default=3600)
 
 # --- Email -----------------------------------------------------------------------------------
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
@@ -174,6 +212,26 @@ REGISTRATION_FORM_RATE = env("REGISTRATION_FORM_RATE", default="10/h")
 # Registrations are anonymised this many days after their session or event has ended.
 REGISTRATION_RETENTION_DAYS = env.int("REGISTRATION_RETENTION_DAYS", default=90)
 
+# --- Archive search --------------------------------------------------------------------------
+# Which engine answers the public archive search (search.engines.get_engine()): "database" (the
+# embedded default, no server needed) or "elasticsearch". The Elasticsearch engine reads and
+# writes through the alias INDEX; `search_reindex` builds a new index behind it and swaps it.
+ARCHIVE_SEARCH = {
+    "ENGINE": env("ARCHIVE_SEARCH_ENGINE", default="database"),
+    # Comma-separated node URLs; basic-auth credentials may be given in the URL.
+    "URLS": env.list("ARCHIVE_SEARCH_URLS", default=["http://127.0.0.1:9200"]),
+    "API_KEY": env("ARCHIVE_SEARCH_API_KEY", default=""),
+    "INDEX": env("ARCHIVE_SEARCH_INDEX", default="fabrique-archive"),
+    # Seconds before a search request gives up (the page then says search is unavailable);
+    # bulk writes from the worker and reindexing get longer.
+    "TIMEOUT": env.float("ARCHIVE_SEARCH_TIMEOUT", default=5.0),
+    "BULK_TIMEOUT": env.float("ARCHIVE_SEARCH_BULK_TIMEOUT", default=60.0),
+    # Only for servers speaking the OpenSearch API (the test suite's emulator): the Elasticsearch
+    # 8 client's versioned media type is answered with 406 there, so send plain JSON. Never for
+    # a real Elasticsearch 8 (see search/transport.py).
+    "OPENSEARCH_COMPAT": env.bool("ARCHIVE_SEARCH_OPENSEARCH_COMPAT", default=False),
+}
+
 # --- Cache -----------------------------------------------------------------------------------
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://fabrique")}
 RATELIMIT_USE_CACHE = "default"
@@ -185,6 +243,10 @@ WAGTAILIMAGES_IMAGE_MODEL = "archive.CustomImage"
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = env.int("WAGTAILIMAGES_MAX_UPLOAD_SIZE", default=20 * 1024 * 1024)
 WAGTAILIMAGES_MAX_IMAGE_PIXELS = env.int("WAGTAILIMAGES_MAX_IMAGE_PIXELS", default=64_000_000)
 WAGTAILIMAGES_EXTENSIONS = ["jpg", "jpeg", "png", "webp", "avif", "gif"]
+# Archive photos may be TIFF scans, which browsers cannot show and Wagtail cannot write: their
+# renditions are JPEG (HEIC ones already are, by Wagtail's default). Renditions never carry the
+# photo's metadata (archive/renditions.py).
+WAGTAILIMAGES_FORMAT_CONVERSIONS = {"tiff": "jpeg"}
 WAGTAILDOCS_EXTENSIONS = ["pdf", "csv", "odt", "ods", "docx", "xlsx", "txt", "zip"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}

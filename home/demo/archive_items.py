@@ -614,3 +614,226 @@ class ArchiveDemo:
             if institution.next_number < following:
                 institution.next_number = following
                 institution.save(update_fields=["next_number"])
+
+
+# --- Search demo (search issue): items beyond weaving in Roubaix -----------------------------
+# So that the public search has something to tell apart: weaving elsewhere in
+# Hauts-de-France (Fourmies) and outside it (Lyon), other textile trades (the "Textile" sector
+# finds them, "Weaver" does not), and mining and glass. Only the weaving items may use the
+# word "tisserand" in any form: "tisserand", "tisserands" and "weaver" must find the same items.
+FOURMIES = {
+    "commune": "Fourmies",
+    "region": "Hauts-de-France",
+    "country": "FR",
+    "latitude": "50.015600",
+    "longitude": "4.053700",
+}
+ITEMS += [  # noqa: RUF005  read by ArchiveDemo.run at run time; kept apart on purpose
+    {
+        "identifier": "FAB-VTHI-0001",
+        "kind": ArchiveItem.Kind.PHOTO,
+        "status": ArchiveItem.Status.PUBLISHED,
+        "published": content.at(2026, 3, 12, 10),
+        "access": ArchiveItem.Access.PUBLIC,
+        "title": "Le tissage de laine de la rue des Rouets à Fourmies, vers 1910",
+        "summary": "Carte postale du tissage mécanique de Fourmies, où les tisserands "
+        "travaillaient la laine peignée de la région de Trélon.",
+        "description": "La vallée de l’Helpe comptait au début du XXe siècle des dizaines de "
+        "filatures et de tissages de laine. Cette carte postale, éditée pour l’exposition de "
+        "1910, montre la façade du tissage et ses ateliers en sheds.",
+        "trades": ["tisserand"],
+        "tags": ["tissage", "carte postale", "laine"],
+        "place_name": "Tissage de la rue des Rouets",
+        **FOURMIES,
+        "year_from": 1905,
+        "year_to": 1915,
+        "date_approximate": True,
+        "rights": ArchiveItem.Rights.CC0,
+        "credit_line": "Coll. Verriers de Thiérache, fonds de cartes postales",
+        "images": [
+            {
+                "title": "Archive – Le tissage de Fourmies",
+                "alt": "Usine de briques aux toits en dents de scie et sa cheminée, sous un "
+                "ciel clair.",
+                "caption": "Carte postale éditée vers 1910.",
+                "motif": "mill",
+                "palette": "dawn",
+            }
+        ],
+    },
+    {
+        "identifier": "FAB-VTHI-0002",
+        "kind": ArchiveItem.Kind.PHOTO,
+        "status": ArchiveItem.Status.PUBLISHED,
+        "published": content.at(2026, 3, 14, 10),
+        "access": ArchiveItem.Access.PUBLIC,
+        "title": "Souffleurs de verre devant le four de la verrerie de Trélon, 1936",
+        "summary": "L’équipe d’un four à pot : le souffleur cueille le verre, le grand garçon "
+        "façonne, le gamin porte les pièces à l’arche de recuisson.",
+        "description": "La verrerie de Trélon a fabriqué des flacons et des gobelets soufflés "
+        "à la bouche jusqu’en 1977. La photographie a été prise lors des grèves de 1936, "
+        "pendant une reprise du travail.",
+        "trades": ["souffleur-de-verre"],
+        "tags": ["verre soufflé", "four", "Front populaire"],
+        "place_name": "Verrerie Parant, Trélon",
+        "commune": "Trélon",
+        "region": "Hauts-de-France",
+        "country": "FR",
+        "latitude": "50.058300",
+        "longitude": "4.102500",
+        "date": date(1936, 7, 2),
+        "rights": ArchiveItem.Rights.CC_BY,
+        "credit_line": "Coll. Verriers de Thiérache",
+        "images": [
+            {
+                "title": "Archive – Souffleurs de verre à Trélon",
+                "alt": "Fours de verrerie rougeoyants, vus dans la pénombre de la halle.",
+                "caption": "La halle des fours, côté cueillage.",
+                "motif": "kilns",
+                "palette": "glass",
+            }
+        ],
+    },
+    {
+        "identifier": "FAB-CMSH-0001",
+        "kind": ArchiveItem.Kind.PHOTO,
+        "status": ArchiveItem.Status.PUBLISHED,
+        "published": content.at(2026, 3, 16, 10),
+        "access": ArchiveItem.Access.PUBLIC,
+        "title": "La remonte au puits 9 d’Oignies, 1965",
+        "summary": "Fin de poste : les mineurs de fond sortent de la cage, lampe au casque, "
+        "sous le chevalement du puits 9.",
+        "description": "Photographie du service de presse des Houillères du bassin du "
+        "Nord et du Pas-de-Calais. Le puits 9, où fut remontée la dernière berline de "
+        "charbon du bassin en 1990, est aujourd’hui un site patrimonial.",
+        "trades": ["mineur-de-fond"],
+        "tags": ["chevalement", "fin de poste", "Houillères"],
+        "place_name": "Fosse 9-9 bis, Oignies",
+        "commune": "Oignies",
+        "region": "Hauts-de-France",
+        "country": "FR",
+        "latitude": "50.469900",
+        "longitude": "2.993600",
+        "date": date(1965, 4, 22),
+        "rights": ArchiveItem.Rights.IN_COPYRIGHT,
+        "credit_line": "Coll. Centre minier Sainte-Henriette",
+        "images": [
+            {
+                "title": "Archive – Le chevalement du puits 9",
+                "alt": "Chevalement métallique d’un puits de mine se découpant sur un ciel "
+                "de fin de journée.",
+                "caption": "Le chevalement du puits 9.",
+                "motif": "headframe",
+                "palette": "steel",
+            }
+        ],
+    },
+    {
+        "identifier": "FAB-CMSH-0002",
+        "kind": ArchiveItem.Kind.SAVOIR_FAIRE,
+        "status": ArchiveItem.Status.PUBLISHED,
+        "published": content.at(2026, 3, 18, 10),
+        "access": ArchiveItem.Access.PUBLIC,
+        "title": "Trier le charbon au criblage",
+        "summary": "Comment les trieuses ôtaient les pierres du charbon sur les tables de "
+        "triage, d’après d’anciennes trieuses du carreau Sainte-Henriette.",
+        "description": "Fiche établie avec les bénévoles du centre minier à partir des "
+        "souvenirs de trois anciennes trieuses, entrées au criblage entre 1948 et 1956.",
+        "trades": ["trieuse-de-charbon"],
+        "tags": ["criblage", "travail des femmes"],
+        "place_name": "Carreau de fosse Sainte-Henriette",
+        "commune": "Hénin-Beaumont",
+        "region": "Hauts-de-France",
+        "country": "FR",
+        "latitude": "50.423600",
+        "longitude": "2.958100",
+        "year_from": 1948,
+        "year_to": 1962,
+        "rights": ArchiveItem.Rights.CC_BY_SA,
+        "credit_line": "Centre minier Sainte-Henriette",
+        "techniques": "Triage à la main sur table tournante\nCalibrage au crible",
+        "materials": "Charbon brut\nSchistes",
+        "tools": "Table de triage\nCrible\nBerlines",
+        "steps": [
+            {
+                "text": "Le charbon brut arrive de la recette sur la table de triage, qui "
+                "tourne lentement devant les trieuses.",
+                "image": {
+                    "title": "Archive – La recette du criblage",
+                    "alt": "Bâtiment du criblage au pied d’un chevalement, des wagons devant.",
+                    "motif": "railway",
+                    "palette": "slate",
+                },
+            },
+            {
+                "text": "Les trieuses retirent à la main les pierres et les schistes, plus "
+                "gris et plus lourds que le charbon, et les jettent dans la goulotte des "
+                "stériles."
+            },
+        ],
+    },
+    {
+        "identifier": "FAB-FVAN-0007",
+        "kind": ArchiveItem.Kind.PHOTO,
+        "status": ArchiveItem.Status.PUBLISHED,
+        "published": content.at(2026, 3, 20, 10),
+        "access": ArchiveItem.Access.PUBLIC,
+        "title": "Les fileuses aux continus à anneaux, filature Vandamme, 1958",
+        "summary": "La salle de filature : chaque fileuse surveille deux continus et rattache "
+        "les fils cassés avant que la bobine ne se vide.",
+        "description": "Prise pour le même numéro du journal d’entreprise que les vues de la "
+        "salle de tissage. La filature préparait le fil de laine peignée que le tissage "
+        "voisin employait en trame.",
+        "trades": ["fileur"],
+        "tags": ["filature", "travail des femmes", "Roubaix"],
+        "place_name": "Filature Vandamme, salle des continus",
+        **ROUBAIX,
+        "date": date(1958, 10, 6),
+        "rights": ArchiveItem.Rights.CC_BY,
+        "credit_line": "Coll. Musée de la Filature Vandamme",
+        "images": [
+            {
+                "title": "Archive – La salle des continus",
+                "alt": "Usine textile aux toits en sheds sous un ciel gris-bleu.",
+                "caption": "Les ateliers de filature, vus de la cour.",
+                "motif": "mill",
+                "palette": "slate",
+            }
+        ],
+    },
+    {
+        "identifier": "FAB-FVAN-0008",
+        "kind": ArchiveItem.Kind.PHOTO,
+        "status": ArchiveItem.Status.PUBLISHED,
+        "published": content.at(2026, 3, 22, 10),
+        "access": ArchiveItem.Access.PUBLIC,
+        "title": "Un canut à son métier Jacquard, Croix-Rousse, vers 1905",
+        "summary": "Carte postale lyonnaise : un tisserand en soie, un canut, à son métier "
+        "Jacquard dans un atelier aux hautes fenêtres de la Croix-Rousse.",
+        "description": "Entrée dans la collection du musée par un échange avec une "
+        "association lyonnaise. Les hauts plafonds des immeubles de la Croix-Rousse ont été "
+        "bâtis pour loger les mécaniques Jacquard au-dessus des métiers.",
+        "trades": ["tisserand"],
+        "tags": ["tissage", "soie", "carte postale"],
+        "place_name": "Atelier de canut, Croix-Rousse",
+        "commune": "Lyon",
+        "region": "Auvergne-Rhône-Alpes",
+        "country": "FR",
+        "latitude": "45.774100",
+        "longitude": "4.832000",
+        "year_from": 1900,
+        "year_to": 1910,
+        "date_approximate": True,
+        "rights": ArchiveItem.Rights.CC0,
+        "credit_line": "Coll. Musée de la Filature Vandamme, cartes postales",
+        "images": [
+            {
+                "title": "Archive – Un métier Jacquard lyonnais",
+                "alt": "Métier à tisser vu de face, chaîne tendue et toile en cours.",
+                "caption": "Carte postale, vers 1905.",
+                "motif": "loom",
+                "palette": "dusk",
+            }
+        ],
+    },
+]

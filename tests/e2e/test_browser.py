@@ -8,7 +8,10 @@ multilingual site of tests/factories/sites.py.
 import os
 import shutil
 
+from django.apps import apps
 from django.conf import settings as django_settings
+from django.contrib.auth.management import create_permissions
+from django.contrib.contenttypes.management import create_contenttypes
 from django.contrib.contenttypes.models import ContentType
 
 from wagtail.models import Collection, Locale, Page
@@ -62,8 +65,12 @@ def site(transactional_db, live_server, settings, empty_cache):
 
 def ensure_wagtail_roots():
     """Earlier transactional tests end by emptying every table, including the root page and
-    root collection that Wagtail's migrations create: put them back."""
+    root collection that Wagtail's migrations create, and the content types and permissions
+    that post_migrate creates: put them back."""
     ContentType.objects.clear_cache()  # cached ids may name rows that are gone
+    for app_config in apps.get_app_configs():
+        create_contenttypes(app_config, verbosity=0)
+        create_permissions(app_config, verbosity=0)
     locale, _ = Locale.objects.get_or_create(language_code=django_settings.LANGUAGE_CODE)
     if Page.get_first_root_node() is None:
         Page.add_root(instance=Page(title="Root", slug="root", locale=locale, live=True))

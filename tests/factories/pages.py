@@ -162,6 +162,8 @@ class EventSiteFactory(factory.django.DjangoModelFactory):
         located = True
 
     name = factory.Sequence(lambda n: f"Filature Agache {n}")
+    # Sites are Orderable: without a sort order their order on the page is the database's whim.
+    sort_order = factory.Sequence(lambda n: n)
     address = "1 rue de la Filature"
     commune = "Roubaix"
     latitude = factory.Maybe("located", Decimal("50.690100"), None)

@@ -46,7 +46,7 @@ def test_form_shows_the_intro_and_the_fields(contact_page, client):
     assert (
         "Écrivez-nous, nous répondons sous une semaine." in page_soup.select_one(".rich-text").text
     )
-    form = page_soup.select_one("form")
+    form = page_soup.select_one("main form")
     assert form["method"] == "post"
     assert [label.get_text(strip=True) for label in form.select(".form__field label")] == [
         "Nom",

@@ -720,7 +720,7 @@ def test_opening_the_cancel_link_asks_before_cancelling(tree, client, take):
 
     assert response.status_code == 200
     assert "Registration of Ada Lovelace. It is confirmed." in text_of(response, ".container.prose")
-    assert text_of(response, "form button") == "Cancel my registration"
+    assert text_of(response, "main form button") == "Cancel my registration"
     assert Registration.objects.get().status == Status.CONFIRMED
 
 

@@ -1,0 +1,738 @@
+"""The database engine: the archive query contract answered from SQL, no server needed.
+
+The embedded default (`make run` on SQLite) and a sound choice on PostgreSQL for a small
+network. Each visible item has a `SearchEntry` row (search/models/entries.py) with its words
+reduced to search forms (search.engines.analysis): on PostgreSQL a `tsvector` of those forms
+with a GIN index answers text queries and ranks them (title words weigh more); on SQLite the
+same forms are matched as whole words in the text. Both give the same items; only ranking
+differs. Facets are exact counts over the whole result set, from one GROUP BY over each
+entry's facet values (a JSON array, unnested in SQL); map clusters are a GROUP BY on web-map
+tiles (the cells of Elasticsearch's geotile_grid), so both engines cluster alike.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from functools import lru_cache
+
+from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.core.exceptions import EmptyResultSet
+from django.db import IntegrityError, connection, transaction
+from django.db.models import (
+    Avg,
+    Case,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.utils import translation
+
+from taggit.models import Tag
+
+from archive.models import ArchiveItem, Institution, TranscriptSegment
+from search.contract import (
+    FACETS,
+    MAX_RESULT_WINDOW,
+    ArchiveQuery,
+    ArchiveResults,
+    FacetValue,
+    Hit,
+    MapCluster,
+    Sort,
+    TranscriptMoment,
+)
+from search.documents import ItemDocument, TradeVocabulary, load_documents
+from search.engines.analysis import fold, highlight, matches, query_terms, text_forms
+from search.models import SearchEntry, SearchFacet
+
+MOMENTS_PER_HIT = 3
+# Web-map tiles are square only up to this latitude (what geotile_grid clamps to as well).
+MAX_TILE_LATITUDE = 85.05112878
+WRITE_BATCH = 500
+APPLY_ATTEMPTS = 3
+
+
+def clean_text(value: str) -> str:
+    """Strip what no database accepts in a string (NUL) from visitor input."""
+    return (value or "").replace("\x00", "")
+
+
+def decade_label(decade: int) -> str:
+    return f"{decade}–{decade + 9}"
+
+
+def tile_of(latitude: float, longitude: float, zoom: int) -> tuple[int, int]:
+    """The web-map tile (x, y) holding a point at `zoom`, as geotile_grid computes it."""
+    scale = 2**zoom
+    latitude = max(min(latitude, MAX_TILE_LATITUDE), -MAX_TILE_LATITUDE)
+    x = int((longitude + 180) / 360 * scale)
+    radians = math.radians(latitude)
+    y = int((1 - math.log(math.tan(radians) + 1 / math.cos(radians)) / math.pi) / 2 * scale)
+    return min(max(x, 0), scale - 1), min(max(y, 0), scale - 1)
+
+
+def _stored_forms(forms: Iterable[str]) -> str:
+    # Leading and trailing spaces so that " form " matches whole forms only.
+    return f" {' '.join(sorted(forms))} "
+
+
+@lru_cache(maxsize=20_000)
+def _label_forms(text: str) -> frozenset[str]:
+    # Trade labels, places, tags and institution names repeat from item to item.
+    return frozenset(text_forms(text))
+
+
+def tsvector_literal(title_forms: set[str], forms: set[str]) -> str:
+    """The tsvector of an entry, written directly in PostgreSQL's input syntax: the forms are
+    already normalised (analysis.forms), so no text search configuration may change them.
+    Title forms weigh A, the others D (the default), which is all ranking needs."""
+    return " ".join(
+        f"'{form}':1A" if form in title_forms else f"'{form}'" for form in sorted(forms)
+    )
+
+
+ENTRY_COLUMNS = (
+    "item_id", "identifier", "version", "kind", "institution", "country", "region", "commune",
+    "region_key", "commune_key", "latitude", "longitude", "map_x", "map_y", "year_from",
+    "year_to", "sort_date", "published_at", "title_terms", "terms", "facet_values",
+)  # fmt: skip
+# Clusters are computed from tiles at this zoom, the deepest a query may ask for.
+MAP_ZOOM = 20
+# facet_values holds "<facet><SEP><value>" strings; commune values are "<region><SEP><commune>".
+SEP = "\x1f"
+TOTAL = "all"
+
+
+def facet_tokens(document: ItemDocument) -> list[str]:
+    """The facet values of a document, as counted by one GROUP BY over the result set; `all`
+    counts the result set itself."""
+    tokens = [TOTAL, f"kind{SEP}{document.kind}", f"institution{SEP}{document.institution}"]
+    if document.region:
+        tokens.append(f"region{SEP}{document.region}")
+    if document.commune:
+        tokens.append(f"commune{SEP}{document.region}{SEP}{document.commune}")
+    tokens += [f"trade{SEP}{pk}" for pk in document.trade_path]
+    tokens += [f"decade{SEP}{decade}" for decade in document.decades]
+    tokens += [f"tag{SEP}{slug}" for slug, _name in document.tags]
+    return tokens
+
+
+def entry_rows(document: ItemDocument) -> tuple[dict, list[tuple[str, str]]]:
+    """The entry's column values and its (facet, value) rows for filtering."""
+    title_forms = text_forms(document.title)
+    forms = text_forms(
+        document.identifier,
+        document.title,
+        document.summary,
+        document.description,
+        document.details,
+        *(segment.text for segment in document.segments),
+    )
+    for label in (
+        document.institution_name,
+        document.place_text,
+        *document.all_trade_labels,
+        *(name for _slug, name in document.tags),
+    ):
+        forms |= _label_forms(label)
+    tile = (
+        tile_of(document.latitude, document.longitude, MAP_ZOOM) if document.has_location else None
+    )
+    entry = {
+        "item_id": document.id,
+        "identifier": document.identifier,
+        "version": document.version,
+        "kind": document.kind,
+        "institution": document.institution,
+        "country": document.country,
+        "region": document.region,
+        "commune": document.commune,
+        "region_key": document.region_key,
+        "commune_key": document.commune_key,
+        "latitude": document.latitude,
+        "longitude": document.longitude,
+        "map_x": tile[0] if tile else None,
+        "map_y": tile[1] if tile else None,
+        "year_from": document.year_from,
+        "year_to": document.year_to,
+        "sort_date": document.sort_date,
+        "published_at": document.published_at,
+        "title_terms": _stored_forms(title_forms),
+        "terms": _stored_forms(forms),
+        "facet_values": facet_tokens(document),
+        "search_vector": tsvector_literal(title_forms, forms),
+    }
+    facets = [
+        *((SearchFacet.Name.TRADE, str(trade_id)) for trade_id in document.trade_path),
+        *((SearchFacet.Name.DECADE, str(decade)) for decade in document.decades),
+        *((SearchFacet.Name.TAG, slug) for slug, _name in document.tags),
+    ]
+    return entry, facets
+
+
+class TsQuery(SearchQuery):
+    """A tsquery written in PostgreSQL's input syntax from search forms, cast rather than
+    parsed (to_tsquery would run the forms through a text search configuration again)."""
+
+    def __init__(self, value: str):
+        super().__init__(value, search_type="raw")
+
+    def as_sql(self, compiler, connection, **extra_context):
+        sql, params = compiler.compile(self.source_expressions[-1])
+        return f"({sql})::tsquery", params
+
+
+class DatabaseEngine:
+    """search.contract.Engine on the project's database (SQLite or PostgreSQL)."""
+
+    name = "database"
+
+    @property
+    def full_text(self) -> bool:
+        """PostgreSQL full-text search (a tsvector with a GIN index) rather than text matching."""
+        return connection.vendor == "postgresql"
+
+    # --- Writing ---------------------------------------------------------------------------
+
+    def _write(self, documents: Iterable[ItemDocument], progress: Callable | None = None) -> int:
+        written = 0
+        batch: list[ItemDocument] = []
+
+        def flush():
+            rows = [entry_rows(document) for document in batch]
+            if self.full_text:
+                self._copy(rows)
+            else:
+                for entry, _facets in rows:
+                    entry["search_vector"] = None
+                SearchEntry.objects.bulk_create([SearchEntry(**entry) for entry, _ in rows])
+                SearchFacet.objects.bulk_create(
+                    SearchFacet(entry_id=entry["item_id"], name=name, value=value)
+                    for entry, facets in rows
+                    for name, value in facets
+                )
+            if progress:
+                progress(len(batch))
+            batch.clear()
+
+        for document in documents:
+            batch.append(document)
+            written += 1
+            if len(batch) >= WRITE_BATCH:
+                flush()
+        if batch:
+            flush()
+        return written
+
+    @staticmethod
+    def _copy(rows: list[tuple[dict, list[tuple[str, str]]]]) -> None:
+        """PostgreSQL's COPY: several times faster than INSERTs for a whole index."""
+        columns = (*ENTRY_COLUMNS, "search_vector")
+        entry_table = connection.ops.quote_name(SearchEntry._meta.db_table)
+        facet_table = connection.ops.quote_name(SearchFacet._meta.db_table)
+        with connection.cursor() as cursor:
+            raw = cursor.cursor
+            with raw.copy(f"COPY {entry_table} ({', '.join(columns)}) FROM STDIN") as copy:
+                for entry, _facets in rows:
+                    values = {**entry, "facet_values": json.dumps(entry["facet_values"])}
+                    copy.write_row([values[column] for column in columns])
+            with raw.copy(f"COPY {facet_table} (entry_id, name, value) FROM STDIN") as copy:
+                for entry, facets in rows:
+                    for name, value in facets:
+                        copy.write_row((entry["item_id"], name, value))
+
+    def apply(self, *, upsert_ids: list[int], delete_ids: list[int]) -> None:
+        upsert_ids = sorted(set(upsert_ids))
+        for attempt in range(APPLY_ATTEMPTS):
+            try:
+                with transaction.atomic():
+                    # Two processes applying the same item one after the other must not both
+                    # insert its entry: the item's row is the lock (taken in id order).
+                    list(
+                        ArchiveItem.objects.filter(pk__in=upsert_ids)
+                        .order_by("pk")
+                        .select_for_update()
+                        .values_list("pk", flat=True)
+                    )
+                    SearchEntry.objects.filter(pk__in=[*upsert_ids, *delete_ids]).delete()
+                    if upsert_ids:
+                        self._write(load_documents(ids=upsert_ids))
+                return
+            except IntegrityError:
+                # A rebuild committed entries this transaction could not see yet: again,
+                # with a fresh view.
+                if attempt == APPLY_ATTEMPTS - 1:
+                    raise
+
+    def rebuild(self, *, progress=None) -> int:
+        # One transaction: searches see the old entries until the new ones are all written.
+        with transaction.atomic():
+            SearchFacet.objects.all().delete()
+            SearchEntry.objects.all().delete()
+            return self._write(load_documents(), progress)
+
+    def indexed_versions(self) -> dict[int, str]:
+        return dict(SearchEntry.objects.values_list("pk", "version"))
+
+    def count(self) -> int:
+        return SearchEntry.objects.count()
+
+    def ping(self) -> bool:
+        return True
+
+    # --- Searching -------------------------------------------------------------------------
+
+    def _text_filter(self, terms: list[frozenset[str]]) -> tuple[Q, SearchQuery | None]:
+        if self.full_text:
+            # Forms are letters and digits only (analysis.WORD_RE), so they need no escaping
+            # inside the quotes of a tsquery; the string is a query parameter anyway.
+            raw = " & ".join(
+                "(" + " | ".join(f"'{form}'" for form in sorted(term)) + ")" for term in terms
+            )
+            search_query = TsQuery(raw)
+            return Q(search_vector=search_query), search_query
+        condition = Q()
+        for term in terms:
+            condition &= _any_form(term, "terms")
+        return condition, None
+
+    def _filtered(
+        self, query: ArchiveQuery, vocabulary: TradeVocabulary
+    ) -> tuple[QuerySet[SearchEntry], list[frozenset[str]], SearchQuery | None]:
+        qs = SearchEntry.objects.all()
+        if query.trades:
+            wanted = vocabulary.descendants(vocabulary.canonical_ids(query.trades))
+            if not wanted:
+                qs = qs.none()
+            qs = qs.filter(
+                Exists(
+                    SearchFacet.objects.filter(
+                        entry=OuterRef("pk"),
+                        name=SearchFacet.Name.TRADE,
+                        value__in=[str(pk) for pk in sorted(wanted)],
+                    )
+                )
+            )
+        places = place_keys(query)
+        qs = qs.none() if places is None else qs.filter(**places)
+        if query.bbox:
+            box = query.bbox
+            qs = qs.filter(
+                latitude__gte=box.south,
+                latitude__lte=box.north,
+                longitude__gte=box.west,
+                longitude__lte=box.east,
+            )
+        if query.kinds:
+            qs = qs.filter(kind__in=[clean_text(kind) for kind in query.kinds])
+        if query.institutions:
+            qs = qs.filter(institution__in=[clean_text(code) for code in query.institutions])
+        if query.year_from is not None:
+            qs = qs.filter(year_to__gte=query.year_from)
+        if query.year_to is not None:
+            qs = qs.filter(year_from__lte=query.year_to)
+        for slug in query.tags:
+            qs = qs.filter(
+                Exists(
+                    SearchFacet.objects.filter(
+                        entry=OuterRef("pk"), name=SearchFacet.Name.TAG, value=clean_text(slug)
+                    )
+                )
+            )
+        terms = query_terms(clean_text(query.text))
+        search_query = None
+        if clean_text(query.text).strip() and not terms:
+            # Only punctuation: nothing can match (rather than listing everything).
+            qs = qs.none()
+        elif terms:
+            condition, search_query = self._text_filter(terms)
+            qs = qs.filter(condition)
+        return qs, terms, search_query
+
+    def _ordered(
+        self,
+        qs: QuerySet[SearchEntry],
+        query: ArchiveQuery,
+        terms: list[frozenset[str]],
+        search_query: SearchQuery | None,
+    ) -> QuerySet[SearchEntry]:
+        newest = [F("sort_date").desc(nulls_last=True), F("published_at").desc(nulls_last=True)]
+        if query.sort == Sort.OLDEST:
+            return qs.order_by(F("sort_date").asc(nulls_last=True), "pk")
+        if query.sort == Sort.NEWEST or not terms:
+            return qs.order_by(*newest, "-pk")
+        if search_query is not None:
+            qs = qs.annotate(rank=SearchRank(F("search_vector"), search_query))
+        else:
+            # Simpler ranking on SQLite: how many of the query's words the title holds.
+            qs = qs.annotate(
+                rank=sum(
+                    (
+                        Case(
+                            When(
+                                _any_form(term, "title_terms"),
+                                then=Value(1.0),
+                            ),
+                            default=Value(0.0),
+                            output_field=FloatField(),
+                        )
+                        for term in terms
+                    ),
+                    start=Value(0.0, output_field=FloatField()),
+                )
+            )
+        return qs.order_by("-rank", *newest, "-pk")
+
+    def search(self, query: ArchiveQuery) -> ArchiveResults:
+        vocabulary = TradeVocabulary.load()
+        qs, terms, search_query = self._filtered(query, vocabulary)
+        buckets, commune_regions, total = self._facet_counts(qs)
+        page = []
+        if total and query.offset < total and query.offset + query.per_page <= MAX_RESULT_WINDOW:
+            ordered = self._ordered(qs, query, terms, search_query)
+            fields = [
+                "pk",
+                "identifier",
+                "kind",
+                *(["rank"] if "rank" in ordered.query.annotations else []),
+            ]
+            page = list(ordered.values(*fields)[query.offset : query.offset + query.per_page])
+        hits = self._hits(page, terms)
+        facets = build_facets(buckets, query, vocabulary, commune_regions=commune_regions)
+        clusters = (
+            self._clusters(qs, query.map_zoom) if total and query.map_zoom is not None else []
+        )
+        return ArchiveResults(hits=hits, total=total, facets=facets, clusters=clusters)
+
+    def _hits(self, page: list[dict], terms: list[frozenset[str]]) -> list[Hit]:
+        if not page:
+            return []
+        snippets: dict[int, str] = {}
+        moments: dict[int, list[TranscriptMoment]] = defaultdict(list)
+        if terms:
+            ids = [row["pk"] for row in page]
+            for pk, title, summary, description in ArchiveItem.objects.filter(
+                pk__in=ids
+            ).values_list("pk", "title", "summary", "description"):
+                snippets[pk] = next(
+                    (
+                        marked
+                        for text in (summary, description, title)
+                        if (marked := highlight(text, terms))
+                    ),
+                    "",
+                )
+            oral = [row["pk"] for row in page if row["kind"] == ArchiveItem.Kind.ORAL_HISTORY]
+            if oral:
+                for item_id, start_ms, text in (
+                    TranscriptSegment.objects.filter(item_id__in=oral, start_ms__isnull=False)
+                    .order_by("item_id", "position")
+                    .values_list("item_id", "start_ms", "text")
+                ):
+                    if len(moments[item_id]) < MOMENTS_PER_HIT and matches(text, terms):
+                        moments[item_id].append(
+                            TranscriptMoment(start=start_ms / 1000, snippet=highlight(text, terms))
+                        )
+        return [
+            Hit(
+                item_id=row["pk"],
+                identifier=row["identifier"],
+                score=row.get("rank"),
+                snippet=snippets.get(row["pk"], ""),
+                moments=tuple(moments.get(row["pk"], ())),
+            )
+            for row in page
+        ]
+
+    def _facet_counts(
+        self, qs: QuerySet[SearchEntry]
+    ) -> tuple[dict[str, list[tuple[str, int]]], dict[str, str], int]:
+        """Every facet's (value, count) pairs, each commune's region, and the total, from one
+        GROUP BY over the facet values of the result set (JSON arrays unnested in SQL)."""
+        try:
+            inner, params = qs.order_by().values("facet_values").query.sql_with_params()
+        except EmptyResultSet:  # a filter that matches nothing (an unknown trade)
+            return {}, {}, 0
+        # The inner query is the ORM's own SQL with its parameters kept apart: nothing from
+        # the visitor is formatted into the statement.
+        unnest = (
+            "CROSS JOIN LATERAL jsonb_array_elements_text(f.facet_values) AS j(value)"
+            if connection.vendor == "postgresql"
+            else ", json_each(f.facet_values) AS j"
+        )
+        sql = f"SELECT j.value, COUNT(*) FROM ({inner}) AS f {unnest} GROUP BY j.value"  # noqa: S608
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        return parse_facet_counts(rows)
+
+    def _clusters(self, qs: QuerySet[SearchEntry], zoom: int) -> list[MapCluster]:
+        shift = 2 ** (MAP_ZOOM - max(0, min(int(zoom), MAP_ZOOM)))
+        rows = (
+            qs.filter(map_x__isnull=False, map_y__isnull=False)
+            .order_by()
+            .annotate(
+                tile_x=ExpressionWrapper(F("map_x") / shift, output_field=IntegerField()),
+                tile_y=ExpressionWrapper(F("map_y") / shift, output_field=IntegerField()),
+            )
+            .values("tile_x", "tile_y")
+            .annotate(
+                n=Count("pk"),
+                latitude_mean=Avg("latitude"),
+                longitude_mean=Avg("longitude"),
+                identifier=Max("identifier"),
+            )
+        )
+        return sorted(
+            (
+                MapCluster(
+                    latitude=row["latitude_mean"],
+                    longitude=row["longitude_mean"],
+                    count=row["n"],
+                    identifier=row["identifier"] if row["n"] == 1 else None,
+                )
+                for row in rows
+            ),
+            key=lambda cluster: (-cluster.count, cluster.latitude, cluster.longitude),
+        )
+
+    # --- Autocomplete ------------------------------------------------------------------------
+
+    def suggest(self, *, field: str, prefix: str, language: str, limit: int = 10) -> list[str]:
+        prefix = fold(clean_text(prefix)).strip()
+        if not prefix or limit <= 0:
+            return []
+        if field == "trade":
+            candidates = trade_candidates(TradeVocabulary.load(), prefix, language)
+            used = (
+                SearchFacet.objects.filter(
+                    name=SearchFacet.Name.TRADE, value__in=[str(pk) for pk in candidates]
+                )
+                .order_by()
+                .values_list("value", flat=True)
+                .distinct()
+            )
+            labels = {candidates[int(value)] for value in used}
+        elif field == "place":
+            labels = set()
+            for region, commune in (
+                SearchEntry.objects.filter(
+                    Q(region_key__contains=prefix) | Q(commune_key__contains=prefix)
+                )
+                .order_by()
+                .values_list("region", "commune")
+                .distinct()
+            ):
+                labels.update(filter(None, (region, commune)))
+        else:
+            return []
+        return rank_suggestions(labels, prefix, limit)
+
+
+def place_keys(query: ArchiveQuery) -> dict[str, str] | None:
+    """The place filters as the index stores them (commune and region folded, country upper
+    case), or None when one was given but holds nothing usable (it then matches nothing,
+    rather than the items without a place)."""
+    keys = {}
+    for name, value in (
+        ("commune_key", fold(clean_text(query.commune)).strip()),
+        ("region_key", fold(clean_text(query.region)).strip()),
+        ("country", clean_text(query.country).strip().upper()),
+    ):
+        given = getattr(query, name.removesuffix("_key"))
+        if given and not value:
+            return None
+        if value:
+            keys[name] = value
+    return keys
+
+
+def _any_form(term: frozenset[str], field: str) -> Q:
+    condition = Q()
+    for form in term:
+        condition |= Q(**{f"{field}__contains": f" {form} "})
+    return condition
+
+
+def suggestion_rank(label: str, prefix: str) -> int | None:
+    """0 when the folded `label` starts with `prefix`, 1 when one of its words does, else
+    None."""
+    folded = fold(label)
+    if folded.startswith(prefix):
+        return 0
+    if any(word.startswith(prefix) for word in folded.replace("-", " ").split()):
+        return 1
+    return None
+
+
+def trade_candidates(vocabulary: TradeVocabulary, prefix: str, language: str) -> dict[int, str]:
+    """Canonical id -> label in `language` of the trades whose label matches `prefix`; the
+    engine then keeps those some visible item has."""
+    candidates = {}
+    for pk in vocabulary.parent:
+        label = vocabulary.label(pk, language)
+        if suggestion_rank(label, prefix) is not None:
+            candidates[pk] = label
+    return candidates
+
+
+def rank_suggestions(labels: Iterable[str], prefix: str, limit: int) -> list[str]:
+    """Labels whose start, or the start of one of their words, is the folded `prefix`: those
+    starting with it first, then alphabetically."""
+    ranked = []
+    for label in labels:
+        rank = suggestion_rank(label, prefix)
+        if rank is not None:
+            ranked.append((rank, fold(label), label))
+    return [label for _rank, _folded, label in sorted(ranked)[:limit]]
+
+
+def parse_facet_counts(
+    rows: Iterable[tuple[str, int]],
+) -> tuple[dict[str, list[tuple[str, int]]], dict[str, str], int]:
+    """(facet token, count) pairs (see facet_tokens) -> each facet's (value, count) pairs, each
+    commune's region, and the total. Shared with the Elasticsearch engine, whose single
+    terms aggregation on the same tokens gives the same pairs."""
+    counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    total = 0
+    spellings: dict[str, dict[str, int]] = defaultdict(dict)
+    commune_regions: dict[str, str] = {}
+    for token, count in rows:
+        if token == TOTAL:
+            total = count
+            continue
+        name, _sep, value = token.partition(SEP)
+        if name == "commune":
+            region, _sep, value = value.partition(SEP)
+            if region:
+                commune_regions[value] = region
+        if name in ("region", "commune"):
+            # Spellings that differ only by case or accents are one place (filters fold).
+            spellings[name][value] = spellings[name].get(value, 0) + count
+            continue
+        counts[name][value] += count
+    for name, values in spellings.items():
+        merged: dict[str, tuple[str, int, int]] = {}
+        for value, count in values.items():
+            key = fold(value).strip()
+            label, best, summed = merged.get(key, (value, -1, 0))
+            merged[key] = (
+                (value, count, summed + count) if count > best else (label, best, summed + count)
+            )
+        counts[name] = {label: summed for label, _best, summed in merged.values()}
+    buckets = {name: list(values.items()) for name, values in counts.items()}
+    return buckets, commune_regions, total
+
+
+def build_facets(
+    buckets: dict[str, list[tuple[str, int]]],
+    query: ArchiveQuery,
+    vocabulary: TradeVocabulary,
+    *,
+    commune_regions: dict[str, str],
+) -> dict[str, list[FacetValue]]:
+    """Every facet of FACETS from (value, count) pairs, with labels in the query's language,
+    parents (a trade's broader trade, a commune's region) and the selected flags. Shared by
+    both engines: the database's GROUP BY and Elasticsearch's aggregations give the same
+    pairs."""
+    with translation.override(query.language):
+        kind_labels = {value: str(label) for value, label in ArchiveItem.Kind.choices}
+    codes = [code for code, _count in buckets.get("institution", [])]
+    names = dict(Institution.objects.filter(code__in=codes).values_list("code", "member__name"))
+    region_key = fold(clean_text(query.region)).strip()
+    commune_key = fold(clean_text(query.commune)).strip()
+    facets = {
+        "kind": [
+            FacetValue(value, kind_labels.get(value, value), count, selected=value in query.kinds)
+            for value, count in buckets.get("kind", [])
+        ],
+        "institution": [
+            FacetValue(value, names.get(value, value), count, selected=value in query.institutions)
+            for value, count in buckets.get("institution", [])
+        ],
+        "region": [
+            FacetValue(
+                value, value, count, selected=bool(region_key) and fold(value).strip() == region_key
+            )
+            for value, count in buckets.get("region", [])
+            if value
+        ],
+        "commune": [
+            FacetValue(
+                value,
+                value,
+                count,
+                parent=commune_regions.get(value),
+                selected=bool(commune_key) and fold(value).strip() == commune_key,
+            )
+            for value, count in buckets.get("commune", [])
+            if value
+        ],
+        **facet_values_many(buckets, query, vocabulary),
+    }
+    return {name: sort_facet(name, facets[name]) for name in FACETS}
+
+
+def facet_values_many(
+    counts: dict[str, list[tuple[str, int]]], query: ArchiveQuery, vocabulary: TradeVocabulary
+) -> dict[str, list[FacetValue]]:
+    """The trade, decade and tag facets from (value, count) pairs; shared with the
+    Elasticsearch engine, whose aggregations give the same pairs."""
+    selected_trades = {str(pk) for pk in vocabulary.canonical_ids(query.trades)}
+    trades = []
+    for value, count in counts.get("trade", []):
+        pk = int(value)
+        if pk not in vocabulary.labels:
+            continue  # a trade deleted since indexing
+        parent = vocabulary.parent.get(pk)
+        trades.append(
+            FacetValue(
+                value=value,
+                label=vocabulary.label(pk, query.language),
+                count=count,
+                parent=str(parent) if parent else None,
+                selected=value in selected_trades,
+            )
+        )
+    decades = [
+        FacetValue(
+            value=value,
+            label=decade_label(int(value)),
+            count=count,
+            selected=query.year_from == int(value) and query.year_to == int(value) + 9,
+        )
+        for value, count in counts.get("decade", [])
+    ]
+    tag_counts = dict(counts.get("tag", []))
+    tag_names = dict(Tag.objects.filter(slug__in=tag_counts).values_list("slug", "name"))
+    tags = [
+        FacetValue(
+            value=slug,
+            label=tag_names.get(slug, slug),
+            count=count,
+            selected=slug in query.tags,
+        )
+        for slug, count in tag_counts.items()
+    ]
+    return {"trade": trades, "decade": decades, "tag": tags}
+
+
+def sort_facet(name: str, values: list[FacetValue]) -> list[FacetValue]:
+    """Decades in time order, trades by label (a tree reads better so), the others by count."""
+    if name == "decade":
+        return sorted(values, key=lambda value: int(value.value))
+    if name == "trade":
+        return sorted(values, key=lambda value: (fold(value.label), value.value))
+    return sorted(values, key=lambda value: (-value.count, fold(value.label), value.value))

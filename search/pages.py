@@ -1,0 +1,55 @@
+"""The site's pages (news, programmes, events and the rest) found by the same search box,
+through Wagtail's own search (the database backend by default, Elasticsearch when settings
+say so)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.core.paginator import Page as PaginatorPage
+from django.core.paginator import Paginator
+from django.utils.text import capfirst
+
+from wagtail.models import Locale, Page
+
+PAGES_PER_PAGE = 5
+
+
+@dataclass
+class PageResult:
+    page: Page
+    type_label: str
+    date: date | datetime | None
+    year: int | None
+
+
+def pages_search(*, text: str, locale: Locale | None, number: int) -> PaginatorPage | None:
+    """Live, public pages of the visitor's language matching `text`, best first, one page of
+    PAGES_PER_PAGE at a time (`number` past the end gives the last page); None without text."""
+    if not text:
+        return None
+    pages = Page.objects.live().public().filter(depth__gt=1)
+    if locale is not None:
+        pages = pages.filter(locale=locale)
+    results = Paginator(pages.search(text), PAGES_PER_PAGE).get_page(number)
+    # One query per page type for the specific fields (dates) the list shows.
+    specific = {p.pk: p for p in Page.objects.filter(pk__in=[p.pk for p in results]).specific()}
+    results.object_list = [
+        _result(specific.get(p.pk, p)) for p in results.object_list if p.pk in specific
+    ]
+    return results
+
+
+def _result(page: Page) -> PageResult:
+    # `search` may not import `home` (apps depend downwards only), so the date is read from
+    # the fields the dated page types share by name: news `date`, event `start`, programme
+    # `year`.
+    when = getattr(page, "date", None) or getattr(page, "start", None)
+    year = getattr(page, "year", None)
+    return PageResult(
+        page=page,
+        type_label=capfirst(page._meta.verbose_name),
+        date=when if isinstance(when, date) else None,
+        year=year if isinstance(year, int) and not when else None,
+    )
