@@ -51,7 +51,7 @@ from archive.importing import (
 )
 from archive.models import ArchiveItem, Institution
 from archive.services import Actor
-from archive.uploads import _open_stream  # a GET's body read in chunks, never whole
+from archive.storage import open_stream  # a GET's body read in chunks, never whole
 
 Status = ArchiveItem.Status
 
@@ -203,7 +203,7 @@ def _seekable(name: str):
             yield fileobj
         return
     with tempfile.TemporaryFile() as local:
-        with _open_stream(default_storage, name) as stream:
+        with open_stream(default_storage, name) as stream:
             shutil.copyfileobj(stream, local, COPY_CHUNK)
         local.seek(0)
         yield local

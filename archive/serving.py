@@ -27,6 +27,8 @@ from django.http import (
     StreamingHttpResponse,
 )
 
+from archive.storage import is_s3
+
 # How long a presigned media URL stays valid. Long enough for the player to start and seek
 # (each seek is a new ranged GET on the same URL), short enough that a copied link dies soon.
 PRESIGNED_URL_SECONDS = 300
@@ -89,14 +91,6 @@ class _FileRange:
         self.fileobj.close()
 
 
-def _is_s3(storage: Storage) -> bool:
-    try:
-        from storages.backends.s3 import S3Storage
-    except ImportError:  # pragma: no cover - django-storages is a dependency
-        return False
-    return isinstance(storage, S3Storage)
-
-
 def serve_stored_media(
     request: HttpRequest,
     *,
@@ -113,7 +107,7 @@ def serve_stored_media(
     `etag` (for example the file's checksum; stored files never change under their key) makes
     `If-Range` work: a client resuming with a stale validator gets the whole file again."""
     storage = storage or default_storage
-    if _is_s3(storage):
+    if is_s3(storage):
         if not storage.querystring_auth:
             raise ImproperlyConfigured(
                 "Archive media needs signed S3 URLs: set querystring_auth for the storage."

@@ -38,6 +38,7 @@ from wagtail.users.models import UserProfile
 
 from archive import uploads
 from archive.models import MediaFile
+from archive.storage import is_s3
 
 DEFAULT_GRACE = timedelta(hours=24)
 # Keys per DeleteObjects request: the S3 API's maximum.
@@ -133,19 +134,6 @@ class AuditReport:
 # --- Listing ----------------------------------------------------------------------------------
 
 
-def _s3_storage_class():
-    try:
-        from storages.backends.s3 import S3Storage
-    except ImportError:  # pragma: no cover - django-storages is a dependency
-        return None
-    return S3Storage
-
-
-def _is_s3(storage: Storage) -> bool:
-    s3_class = _s3_storage_class()
-    return s3_class is not None and isinstance(storage, s3_class)
-
-
 def _s3_root(storage) -> str:
     location = (storage.location or "").strip("/")
     return f"{location}/" if location else ""
@@ -153,7 +141,7 @@ def _s3_root(storage) -> str:
 
 def list_objects(storage: Storage, prefix: str) -> Iterator[StoredObject]:
     """Every object under `prefix` (storage names, "/"-separated), with size and date."""
-    if _is_s3(storage):
+    if is_s3(storage):
         root = _s3_root(storage)
         for summary in storage.bucket.objects.filter(Prefix=root + prefix):
             if summary.key.endswith("/"):  # folder markers some tools create
@@ -194,7 +182,7 @@ def _walk(storage: Storage, folder: str) -> Iterator[StoredObject]:
 def _delete(storage: Storage, objects: list[StoredObject]) -> list[tuple[StoredObject, str]]:
     """Delete `objects`; return those that could not be, with the reason."""
     failed = []
-    if _is_s3(storage):
+    if is_s3(storage):
         root = _s3_root(storage)
         by_key = {root + obj.name: obj for obj in objects}
         keys = list(by_key)

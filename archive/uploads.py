@@ -56,7 +56,7 @@ from django.utils.translation import gettext as _
 from archive import selectors
 from archive.models import ArchiveItem, Institution, MediaFile
 from archive.services import Actor, ArchiveError
-from archive.serving import _is_s3
+from archive.storage import is_s3, open_stream, s3_client, s3_key
 from archive.validation import (
     Kind,
     UploadRejected,
@@ -252,11 +252,11 @@ def upload_start(
     )
     token = ticket.sign()
     expires_at = datetime.fromtimestamp(expires, tz=UTC)
-    if _is_s3(storage):
+    if is_s3(storage):
         try:
-            post = _s3_client(storage).generate_presigned_post(
+            post = s3_client(storage).generate_presigned_post(
                 Bucket=storage.bucket_name,
-                Key=_s3_key(storage, ticket.key),
+                Key=s3_key(storage, ticket.key),
                 Fields={"Content-Type": STORED_CONTENT_TYPE},
                 Conditions=[
                     {"Content-Type": STORED_CONTENT_TYPE},
@@ -370,7 +370,7 @@ def _complete(ticket: UploadTicket, user, storage: Storage) -> UploadResult:
 
     _move(storage, ticket.key, ticket.final_key)
     try:
-        with _open_stream(storage, ticket.final_key) as stream:
+        with open_stream(storage, ticket.final_key) as stream:
             checked = validate_upload(
                 stream, kind=ticket.kind, claimed_name=ticket.name, max_bytes=ticket.size
             )
@@ -421,16 +421,6 @@ def _result(media: MediaFile) -> UploadResult:
 # (server-side copy, streamed GET), local files through their paths.
 
 
-def _s3_client(storage):
-    return storage.connection.meta.client
-
-
-def _s3_key(storage, name: str) -> str:
-    # The object key of a storage name (the storage's `location` prefix applied), as
-    # django-storages computes it.
-    return storage._normalize_name(name)
-
-
 def _storage_errors() -> tuple[type[BaseException], ...]:
     errors: tuple[type[BaseException], ...] = (OSError,)
     try:
@@ -448,14 +438,14 @@ def _unavailable(error: BaseException) -> UploadError:
 
 
 def _move(storage: Storage, source: str, target: str) -> None:
-    if _is_s3(storage):
-        client = _s3_client(storage)
+    if is_s3(storage):
+        client = s3_client(storage)
         # Managed copy: one server-side CopyObject, or a multipart copy for large objects;
         # the bytes stay in the bucket.
         client.copy(
-            {"Bucket": storage.bucket_name, "Key": _s3_key(storage, source)},
+            {"Bucket": storage.bucket_name, "Key": s3_key(storage, source)},
             storage.bucket_name,
-            _s3_key(storage, target),
+            s3_key(storage, target),
         )
         storage.delete(source)
         return
@@ -474,30 +464,6 @@ def _move(storage: Storage, source: str, target: str) -> None:
         return
     os.makedirs(os.path.dirname(target_path), exist_ok=True)
     os.replace(source_path, target_path)
-
-
-class _open_stream:
-    """The stored object as a stream read front to back. On S3, the body of a GET (read in
-    chunks as they arrive): django-storages' `open()` would first download the whole object
-    into a spooled temporary file, in memory unless AWS_S3_MAX_MEMORY_SIZE is set."""
-
-    def __init__(self, storage: Storage, name: str):
-        self.storage = storage
-        self.name = name
-        self.stream = None
-
-    def __enter__(self):
-        if _is_s3(self.storage):
-            self.stream = _s3_client(self.storage).get_object(
-                Bucket=self.storage.bucket_name, Key=_s3_key(self.storage, self.name)
-            )["Body"]
-        else:
-            self.stream = self.storage.open(self.name, "rb")
-        return self.stream
-
-    def __exit__(self, *exc_info):
-        if self.stream is not None:
-            self.stream.close()
 
 
 def _discard(storage: Storage, *names: str) -> None:

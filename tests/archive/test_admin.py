@@ -2,8 +2,6 @@
 the forms (kinds, validation messages, the institution nobody but moderators chooses),
 moderation screens, transcript upload, bulk tagging and the audit log."""
 
-from types import SimpleNamespace
-
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -14,12 +12,9 @@ from bs4 import BeautifulSoup
 
 from archive import services
 from archive.models import ArchiveItem, Consent, TranscriptSegment
-from tests.factories import CustomImageFactory, MemberFactory, TradeFactory
+from tests.factories import CustomImageFactory, TradeFactory
 from tests.factories.archive import (
     ArchiveItemFactory,
-    ContributorFactory,
-    InstitutionFactory,
-    moderator,
 )
 
 pytestmark = pytest.mark.django_db
@@ -73,19 +68,6 @@ def error_text(response) -> str:
 
 def listed_identifiers(response) -> list[str]:
     return [cell.get_text(strip=True) for cell in soup(response).select("tbody td:nth-of-type(4)")]
-
-
-@pytest.fixture
-def world(db):
-    a = InstitutionFactory(code="CMSH", member=MemberFactory(name="Centre historique minier"))
-    b = InstitutionFactory(code="TISS", member=MemberFactory(name="Tissage vivant"))
-    return SimpleNamespace(
-        a=a,
-        b=b,
-        contributor=ContributorFactory(institution=a).user,
-        other=ContributorFactory(institution=b).user,
-        moderator=moderator(),
-    )
 
 
 @pytest.fixture

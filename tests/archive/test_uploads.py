@@ -11,7 +11,6 @@ import io
 import json
 import time
 import wave
-from types import SimpleNamespace
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -25,13 +24,9 @@ from storages.backends.s3 import S3Storage
 
 from archive import uploads
 from archive.models import ArchiveItem, MediaFile
-from tests.factories import MemberFactory
 from tests.factories.archive import (
     ArchiveItemFactory,
-    ContributorFactory,
-    InstitutionFactory,
     UserFactory,
-    moderator,
 )
 
 pytestmark = pytest.mark.django_db
@@ -57,19 +52,6 @@ HTML = b"<!DOCTYPE html><html><body><script>alert(1)</script></body></html>" * 2
 def english():
     with translation.override("en"):
         yield
-
-
-@pytest.fixture
-def world(db):
-    a = InstitutionFactory(code="CMSH", member=MemberFactory(name="Centre historique minier"))
-    b = InstitutionFactory(code="TISS", member=MemberFactory(name="Tissage vivant"))
-    return SimpleNamespace(
-        a=a,
-        b=b,
-        contributor=ContributorFactory(institution=a).user,
-        other=ContributorFactory(institution=b).user,
-        moderator=moderator(),
-    )
 
 
 def logged_in(user, **kwargs) -> Client:
