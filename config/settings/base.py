@@ -242,7 +242,10 @@ WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", default="http://127.0.0.1:8
 WAGTAILIMAGES_IMAGE_MODEL = "archive.CustomImage"
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = env.int("WAGTAILIMAGES_MAX_UPLOAD_SIZE", default=20 * 1024 * 1024)
 WAGTAILIMAGES_MAX_IMAGE_PIXELS = env.int("WAGTAILIMAGES_MAX_IMAGE_PIXELS", default=64_000_000)
-WAGTAILIMAGES_EXTENSIONS = ["jpg", "jpeg", "png", "webp", "avif", "gif"]
+# Archive photos: the issue's allow-list (JPEG, PNG, TIFF, WebP, HEIC), plus AVIF and GIF that
+# Wagtail reads natively. Never SVG (scripts). Wagtail checks the bytes agree with the extension,
+# and knows only "tiff" as an extension of TIFF: a ".tif" scan is refused with the list of formats.
+WAGTAILIMAGES_EXTENSIONS = ["jpg", "jpeg", "png", "tiff", "webp", "heic", "avif", "gif"]
 # Archive photos may be TIFF scans, which browsers cannot show and Wagtail cannot write: their
 # renditions are JPEG (HEIC ones already are, by Wagtail's default). Renditions never carry the
 # photo's metadata (archive/renditions.py).
