@@ -74,7 +74,7 @@ from archive.selectors import items_editable_by, trades_labelled
 Kind = ArchiveItem.Kind
 Status = ArchiveItem.Status
 
-KIND_ICONS = {Kind.PHOTO: "image", Kind.ORAL_HISTORY: "microphone", Kind.SAVOIR_FAIRE: "cogs"}
+KIND_ICONS = {Kind.PHOTO: "image", Kind.ORAL_HISTORY: "media", Kind.SAVOIR_FAIRE: "cogs"}
 
 
 # --- Permission policy ------------------------------------------------------------------
