@@ -383,7 +383,7 @@ def generate(n: int, rng: random.Random) -> dict:
 # --- Queries ---------------------------------------------------------------------------------
 
 
-def make_queries(count: int, rng: random.Random, data: dict) -> list:
+def make_queries(count: int, rng: random.Random, data: dict) -> tuple[list, list[str]]:
     """A mix like the public page's traffic: words alone, words with a facet, facets alone,
     map viewports with clusters, and combinations on later pages."""
     from archive.models import ArchiveItem, Trade
@@ -411,7 +411,7 @@ def make_queries(count: int, rng: random.Random, data: dict) -> list:
         )
         return box, {0.05: 12, 0.2: 10, 0.8: 8, 2.5: 6}[half]
 
-    queries = []
+    queries, kinds = [], []
     for _ in range(count):
         kind = rng.choices(["text", "text+facet", "facets", "map", "mixed"], [30, 20, 20, 20, 10])[
             0
@@ -441,7 +441,8 @@ def make_queries(count: int, rng: random.Random, data: dict) -> list:
         if kind == "mixed":
             fields.update(page=rng.randint(2, 5), sort=rng.choice(Sort.choices))
         queries.append(ArchiveQuery(**fields))
-    return queries
+        kinds.append(kind)
+    return queries, kinds
 
 
 # --- Measuring -------------------------------------------------------------------------------
@@ -459,10 +460,12 @@ class Row:
     raw_ms: dict = field(default_factory=dict)
     errors: int = 0
     note: str = ""
+    by_kind: dict = field(default_factory=dict)
 
 
-def percentiles(samples: list[float]) -> dict:
-    if not samples:
+def percentiles(samples: list[float | None]) -> dict:
+    samples = [sample for sample in samples if sample is not None]
+    if len(samples) < 2:
         return {}
     cuts = statistics.quantiles(samples, n=100, method="inclusive")
     return {"p50": cuts[49] * 1000, "p95": cuts[94] * 1000, "p99": cuts[98] * 1000}
@@ -499,7 +502,8 @@ def measure_indexing(engine, row: Row, outbox_items: int) -> None:
         print(f"  outbox worker: {stats.applied} tasks, {row.outbox_docs_s:,.0f} docs/s")
 
 
-def timed(function, queries) -> tuple[list[float], int]:
+def timed(function, queries) -> tuple[list[float | None], int]:
+    """Seconds per query, in order (None where it failed), and the number of failures."""
     samples, errors = [], 0
     for query in queries:
         started = time.perf_counter()
@@ -509,13 +513,15 @@ def timed(function, queries) -> tuple[list[float], int]:
             errors += 1
             if errors <= 3:
                 print(f"  error: {type(error).__name__}: {error}")
+            samples.append(None)
             continue
         samples.append(time.perf_counter() - started)
     return samples, errors
 
 
-def database_raw(engine, queries) -> tuple[list[float], int]:
-    """The SQL statements each search sent, replayed as they are on the same connection."""
+def database_raw(engine, queries) -> tuple[list, object]:
+    """The SQL statements each search sent, and how to replay them as they are on the same
+    connection (every row fetched)."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -539,12 +545,12 @@ def database_raw(engine, queries) -> tuple[list[float], int]:
                 cursor.execute(sql)
                 cursor.fetchall()
 
-    return timed(replay, recorded)
+    return recorded, replay
 
 
-def elasticsearch_raw(engine, queries) -> tuple[list[float], int]:
-    """The HTTP requests each search sent, replayed with a bare urllib3 pool: what the server
-    itself takes, plus the least a client can spend."""
+def elasticsearch_raw(engine, queries) -> tuple[list, object]:
+    """The HTTP requests each search sent, and how to replay them with a bare urllib3 pool:
+    what the server itself takes, plus the least a client can spend."""
     import urllib3
 
     from search.transport import PlainJsonHttpNode
@@ -574,10 +580,10 @@ def elasticsearch_raw(engine, queries) -> tuple[list[float], int]:
             if response.status >= 400:
                 raise RuntimeError(f"{response.status} on {target}")
 
-    return timed(replay, recorded)
+    return recorded, replay
 
 
-def measure_engine(row: Row, queries: list, outbox_items: int) -> None:
+def measure_engine(row: Row, queries: list, kinds: list[str], outbox_items: int) -> None:
     """Fill `row` as the measures come, so that a failure keeps those already taken."""
     from search.engines import get_engine
 
@@ -585,18 +591,29 @@ def measure_engine(row: Row, queries: list, outbox_items: int) -> None:
     engine = get_engine(name)
     print(f"{name}:")
     measure_indexing(engine, row, outbox_items)
-    warm_up = queries[:20]
-    for query in warm_up:
-        engine.search(query)
-    samples, row.errors = timed(engine.search, queries)
-    row.e2e_ms = percentiles(samples)
+    # The recording pass also warms the caches up.
+    recorded, replay = (database_raw if name == "database" else elasticsearch_raw)(engine, queries)
+    # Each query end to end, then its replay at once: both meet the same load on a shared
+    # machine, which separate passes would not.
+    samples, raw_samples = [], []
+    for query, recording in zip(queries, recorded, strict=True):
+        e2e, e2e_errors = timed(engine.search, [query])
+        raw, raw_errors = timed(replay, [recording])
+        samples += e2e
+        raw_samples += raw
+        row.errors += e2e_errors + raw_errors
+    row.e2e_ms, row.raw_ms = percentiles(samples), percentiles(raw_samples)
     print("  end to end (ms): " + ", ".join(f"{k} {v:.1f}" for k, v in row.e2e_ms.items()))
-    raw = database_raw if name == "database" else elasticsearch_raw
-    raw_samples, raw_errors = raw(engine, queries)
-    row.raw_ms = percentiles(raw_samples)
-    row.errors += raw_errors
     print("  raw (ms): " + ", ".join(f"{k} {v:.1f}" for k, v in row.raw_ms.items()))
-    print(f"  {len(samples)} queries end to end, {len(raw_samples)} raw")
+    # Which sort of query costs what: where to look first.
+    for kind in sorted(set(kinds)):
+        e2e = percentiles([t for t, k in zip(samples, kinds, strict=True) if k == kind])
+        raw = percentiles([t for t, k in zip(raw_samples, kinds, strict=True) if k == kind])
+        row.by_kind[kind] = {"e2e_p95": e2e.get("p95"), "raw_p95": raw.get("p95")}
+        print(
+            f"  {kind:<11} ({kinds.count(kind):>4}) p95 end to end "
+            f"{e2e.get('p95', float('nan')):8.1f} ms, raw {raw.get('p95', float('nan')):8.1f} ms"
+        )
 
 
 # --- Output ----------------------------------------------------------------------------------
@@ -650,11 +667,11 @@ def main(argv=None) -> int:
         setup_django()
         try:
             data = generate(args.items, rng)
-            queries = make_queries(args.queries, random.Random(args.seed + 1), data)
+            queries, kinds = make_queries(args.queries, random.Random(args.seed + 1), data)
             for name in args.engines:
                 rows.append(Row(engine=name))
                 try:
-                    measure_engine(rows[-1], queries, args.outbox_items)
+                    measure_engine(rows[-1], queries, kinds, args.outbox_items)
                 except Exception as error:
                     # One engine failing must not lose the other's figures.
                     print(f"  {name} failed: {type(error).__name__}: {error}")
