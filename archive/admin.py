@@ -99,7 +99,7 @@ class ArchiveItemPermissionPolicy(ModelPermissionPolicy):
 
     def user_has_permission(self, user, action):
         actor = self.actor(user)
-        if not (actor.is_moderator or actor.is_contributor):
+        if not actor.works_on_archive:
             return False
         if action in services.MODERATOR_ACTIONS:
             return actor.is_moderator

@@ -77,7 +77,7 @@ def max_zip_upload_bytes() -> int:
 
 def _actor(request) -> Actor:
     actor = Actor.of(request.user)
-    if not (actor.is_moderator or actor.is_contributor):
+    if not actor.works_on_archive:
         raise PermissionDenied(_("Only contributors and moderators can import archive items."))
     return actor
 
@@ -451,7 +451,7 @@ class ConfirmView(ImportViewMixin, View):
 class ImportMenuItem(MenuItem):
     def is_shown(self, request):
         actor = Actor.of(request.user)
-        return actor.is_moderator or actor.is_contributor
+        return actor.works_on_archive
 
 
 class ImportViewSet(ViewSet):

@@ -38,7 +38,7 @@ RECENT_UPLOADS = 20
 
 def _actor(request) -> Actor:
     actor = Actor.of(request.user)
-    if not (actor.is_moderator or actor.is_contributor):
+    if not actor.works_on_archive:
         raise PermissionDenied(_("Only contributors and moderators can upload archive files."))
     return actor
 

@@ -922,6 +922,10 @@ class _Plan:
     resubmitted: bool = False
 
 
+# The column a row's gap (services.review_gaps) is reported on.
+_COLUMN_OF_GAP = {"images": "media", "media": "media", "consent": "consent_date"}
+
+
 class _Errors:
     def __init__(self):
         self.items: list[RowError] = []
@@ -1546,23 +1550,13 @@ class _Importer:
 
     def _check_complete(self, plan: _Plan) -> None:
         """What `services` asks of an item before it goes to review, asked of the row."""
-        if plan.kind == Kind.PHOTO and not plan.photos:
-            self.errors.add(
-                plan.row, "media", _("Add at least one image before submitting a photo.")
-            )
-        if plan.kind == Kind.ORAL_HISTORY:
-            if not plan.recording and not plan.transcript:
-                self.errors.add(
-                    plan.row,
-                    "media",
-                    _("Add the recording or import the transcript before submitting an interview."),
-                )
-            if not plan.consent:
-                self.errors.add(
-                    plan.row,
-                    "consent_date",
-                    _("Record the narrator's consent before submitting an interview."),
-                )
+        for part, message in services.review_gaps(
+            kind=plan.kind,
+            has_images=bool(plan.photos),
+            has_recording_or_transcript=bool(plan.recording or plan.transcript),
+            has_consent=bool(plan.consent),
+        ):
+            self.errors.add(plan.row, _COLUMN_OF_GAP[part], message)
 
     # --- Pass 2: writing ------------------------------------------------------------------------
 

@@ -171,6 +171,11 @@ class Actor:
     def is_contributor(self) -> bool:
         return self.institution_id is not None
 
+    @property
+    def works_on_archive(self) -> bool:
+        """Whether the contributor workspace (items, uploads, import) is open to this actor."""
+        return self.is_moderator or self.is_contributor
+
     def may_create_in(self, institution_id: int | None) -> bool:
         return self.is_moderator or (self.is_contributor and institution_id == self.institution_id)
 
@@ -453,20 +458,42 @@ def _transition(item: ArchiveItem, user, action: str, **changes) -> ArchiveItem:
     return item
 
 
-def _check_complete(item: ArchiveItem) -> None:
-    """What a moderator needs to review an item, checked when it is submitted."""
-    problems = []
-    if item.kind == Kind.PHOTO and not item.images.exists():
-        problems.append(_("Add at least one image before submitting a photo."))
-    if item.kind == Kind.ORAL_HISTORY:
-        if item.media_id is None and not item.segments.exists():
-            problems.append(
-                _("Add the recording or import the transcript before submitting an interview.")
+def review_gaps(
+    *, kind: str, has_images: bool, has_recording_or_transcript: bool, has_consent: bool
+) -> list[tuple[str, str]]:
+    """What a moderator needs to review an item of `kind` and it lacks, as (part, message):
+    part is "images", "media" or "consent". Shared by submission and the bulk import, which
+    asks it of rows not saved yet."""
+    gaps = []
+    if kind == Kind.PHOTO and not has_images:
+        gaps.append(("images", _("Add at least one image before submitting a photo.")))
+    if kind == Kind.ORAL_HISTORY:
+        if not has_recording_or_transcript:
+            gaps.append(
+                (
+                    "media",
+                    _("Add the recording or import the transcript before submitting an interview."),
+                )
             )
-        if not Consent.objects.filter(item=item).exists():
-            problems.append(_("Record the narrator's consent before submitting an interview."))
-    if problems:
-        raise ArchiveError(problems, code="incomplete")
+        if not has_consent:
+            gaps.append(
+                ("consent", _("Record the narrator's consent before submitting an interview."))
+            )
+    return gaps
+
+
+def _check_complete(item: ArchiveItem) -> None:
+    """Checked when an item is submitted; each query only for the kind that needs it."""
+    oral_history = item.kind == Kind.ORAL_HISTORY
+    gaps = review_gaps(
+        kind=item.kind,
+        has_images=item.kind == Kind.PHOTO and item.images.exists(),
+        has_recording_or_transcript=oral_history
+        and (item.media_id is not None or item.segments.exists()),
+        has_consent=oral_history and Consent.objects.filter(item=item).exists(),
+    )
+    if gaps:
+        raise ArchiveError([message for _part, message in gaps], code="incomplete")
 
 
 def item_submit(*, item: ArchiveItem, user) -> ArchiveItem:

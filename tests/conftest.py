@@ -4,6 +4,7 @@ PostgreSQL itself is started by the `tests.pg_plugin` plugin (see pyproject's ad
 has to happen before pytest-django loads the settings, earlier than any conftest.py runs.
 """
 
+import io
 import shutil
 import tempfile
 from pathlib import Path
@@ -11,6 +12,7 @@ from types import SimpleNamespace
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.management import call_command
 from django.db import transaction
 
 from wagtail.models import Locale, Page, Site
@@ -79,6 +81,39 @@ def shared_site(django_db_setup, django_db_blocker):
         yield build_multilingual_site()
         transaction.set_rollback(True)
     cache.clear()
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    """`manage.py load_demo`, run once for the module; returns what it printed.
+
+    Loaded inside a transaction rolled back when the module is done, so that other modules start
+    from an empty database. Only for tests that also use `db` (or `demo_db`): each then runs in
+    a savepoint on top of the demo. The transaction is entered by hand, not with a `with` block,
+    so that the database is blocked again between the set-up and the tests.
+    """
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        cache.clear()
+        output = io.StringIO()
+        call_command("load_demo", stdout=output)
+    try:
+        yield output.getvalue()
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+            assert not Page.objects.filter(depth__gt=1).exclude(content_type__model="page")
+        # Menus and site root paths cached for the demo must not outlive it.
+        cache.clear()
+
+
+@pytest.fixture
+def demo_db(demo, db):
+    """The demo, in a savepoint rolled back after the test; returns what load_demo printed."""
+    cache.clear()
+    return demo
 
 
 def pytest_unconfigure(config):

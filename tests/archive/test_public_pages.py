@@ -6,14 +6,11 @@ that every way in (list, page, related items, media file, captions) honours it.
 """
 
 import datetime
-import io
 import time
 from urllib.parse import parse_qs, urlsplit
 
 from django.contrib.auth.models import AnonymousUser
-from django.core.cache import cache
-from django.core.management import call_command
-from django.db import connection, transaction
+from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -664,30 +661,6 @@ def test_related_items_are_at_most_six(client, site_tree, empty_cache):
 
 
 # --- the demo -----------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    """load_demo once for the module, undone at the end (as in tests/home/test_demo.py)."""
-    with django_db_blocker.unblock():
-        outer = transaction.atomic()
-        outer.__enter__()
-        cache.clear()
-        output = io.StringIO()
-        call_command("load_demo", stdout=output)
-    try:
-        yield output.getvalue()
-    finally:
-        with django_db_blocker.unblock():
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
-        cache.clear()
-
-
-@pytest.fixture
-def demo_db(demo, db):
-    cache.clear()
-    return demo
 
 
 @pytest.mark.slow

@@ -1,9 +1,8 @@
 """`manage.py load_demo`: the demonstration site has what the issue promised, loading it twice
 changes nothing, and a visitor clicking through it never meets a broken link.
 
-The demo is loaded once for the module, inside a transaction that is rolled back at the end so
-that other test modules start from an empty database; each test runs in its own savepoint on
-top of it, as usual.
+The demo is loaded once for the module by tests/conftest.py's `demo` fixture, inside a
+transaction rolled back at the end; each test runs in its own savepoint on top of it, as usual.
 """
 
 import io
@@ -18,7 +17,6 @@ from django.contrib.staticfiles import finders
 from django.core.cache import cache
 from django.core.files.storage import default_storage
 from django.core.management import call_command
-from django.db import transaction
 from django.test import Client
 
 from wagtail.images import get_image_model
@@ -34,33 +32,6 @@ from home.models import EventPage, NewsPage, ProgrammePage, TrainingTopic
 pytestmark = pytest.mark.slow
 
 LANGUAGES = [code for code, _name in settings.LANGUAGES]
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    """Run load_demo once; undo it when the module is done."""
-    with django_db_blocker.unblock():
-        outer = transaction.atomic()
-        outer.__enter__()
-        cache.clear()
-        output = io.StringIO()
-        call_command("load_demo", stdout=output)
-    try:
-        yield output.getvalue()
-    finally:
-        with django_db_blocker.unblock():
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
-            assert not Page.objects.filter(depth__gt=1).exclude(content_type__model="page")
-        # Menus and site root paths cached for the demo must not outlive it.
-        cache.clear()
-
-
-@pytest.fixture
-def demo_db(demo, db):
-    """The demo, in a savepoint rolled back after the test."""
-    cache.clear()
-    return demo
 
 
 def totals() -> dict:

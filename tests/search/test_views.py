@@ -9,7 +9,6 @@ the demo (`manage.py load_demo`) and check the issue's "done when" searches on i
 from __future__ import annotations
 
 import datetime
-import io
 import json
 import re
 from decimal import Decimal
@@ -19,7 +18,6 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
-from django.core.management import call_command
 from django.db import transaction
 from django.utils import timezone
 
@@ -800,26 +798,11 @@ WEAVING_IN_HAUTS_DE_FRANCE = {
 
 
 @pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    """load_demo once for the module, indexed, undone at the end (as tests/home/test_demo.py)."""
+def demo(demo, django_db_blocker):
+    """tests/conftest.py's demo, indexed: no on_commit indexing runs inside its transaction."""
     with django_db_blocker.unblock():
-        outer = transaction.atomic()
-        outer.__enter__()
-        cache.clear()
-        call_command("load_demo", stdout=io.StringIO())
         reindex()
-    try:
-        yield
-    finally:
-        with django_db_blocker.unblock():
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
-        cache.clear()
-
-
-@pytest.fixture
-def demo_db(demo, db):
-    cache.clear()
+    return demo
 
 
 def identifiers(html: BeautifulSoup) -> set[str]:
