@@ -522,7 +522,7 @@ def timed(function, queries) -> tuple[list[float | None], int]:
 def database_raw(engine, queries) -> tuple[list, object]:
     """The SQL statements each search sent, and how to replay them as they are on the same
     connection (every row fetched)."""
-    from django.db import connection
+    from django.db import connection, transaction
     from django.test.utils import CaptureQueriesContext
 
     recorded = []
@@ -531,19 +531,24 @@ def database_raw(engine, queries) -> tuple[list, object]:
         connection.queries_log.clear()
         with CaptureQueriesContext(connection) as captured:
             engine.search(query)
+        # Transaction control is the replay's own (below); the statements in between, the
+        # engine's SET LOCAL planner settings among them, are replayed as they are.
         recorded.append(
             [
                 entry["sql"]
                 for entry in captured.captured_queries
-                if not entry["sql"].startswith(("SAVEPOINT", "RELEASE SAVEPOINT"))
+                if not entry["sql"].startswith(
+                    ("SAVEPOINT", "RELEASE SAVEPOINT", "BEGIN", "COMMIT", "ROLLBACK")
+                )
             ]
         )
 
     def replay(statements):
-        with connection.cursor() as cursor:
+        with transaction.atomic(), connection.cursor() as cursor:
             for sql in statements:
                 cursor.execute(sql)
-                cursor.fetchall()
+                if cursor.description is not None:
+                    cursor.fetchall()
 
     return recorded, replay
 

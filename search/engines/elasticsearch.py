@@ -79,7 +79,10 @@ from search.transport import PlainJsonHttpNode
 # every Elasticsearch 8 and OpenSearch server accepts (the emulator only knows it that way).
 DUTCH = analyzer("fabrique_dutch", type="dutch")
 FOLDED = analyzer("fabrique_folded", tokenizer="standard", filter=["lowercase", "asciifolding"])
-BULK_CHUNK = 500
+# Documents per bulk request: about 6 MB of JSON, within what Elasticsearch advises (5–15 MB).
+# OpenSearch-API emulators index a large batch once, where they merge and re-analyse small
+# ones.
+BULK_CHUNK = 2000
 # Bulk requests in flight while the next chunk is prepared (the server indexes on its cores).
 BULK_THREADS = 2
 WILDCARD_SPECIALS = re.compile(r"[*?\\]")
@@ -549,7 +552,8 @@ class ElasticsearchEngine:
                 "clusters", "geotile_grid", field="location", precision=zoom, size=MAX_CLUSTERS
             )
             grid.metric("centre", "geo_centroid", field="location")
-            grid.metric("first", "top_hits", size=1, _source=["identifier"])
+            # A cluster of one item links to it: its id, far cheaper than a top_hits per cell.
+            grid.metric("first", "min", field="item_id")
         if query.offset + query.per_page <= MAX_RESULT_WINDOW:
             search = search[query.offset : query.offset + query.per_page]
         else:
@@ -575,19 +579,22 @@ class ElasticsearchEngine:
         )
         clusters = []
         if query.map_zoom is not None and total:
+            cells = response.aggregations.clusters.buckets
+            single = [int(cell.first.value) for cell in cells if cell.doc_count == 1]
+            identifiers = dict(
+                ArchiveItem.objects.filter(pk__in=single).values_list("pk", "identifier")
+            )
             clusters = sorted(
                 (
                     MapCluster(
-                        latitude=bucket.centre.location.lat,
-                        longitude=bucket.centre.location.lon,
-                        count=bucket.doc_count,
+                        latitude=cell.centre.location.lat,
+                        longitude=cell.centre.location.lon,
+                        count=cell.doc_count,
                         identifier=(
-                            bucket.first.hits.hits[0]["_source"]["identifier"]
-                            if bucket.doc_count == 1
-                            else None
+                            identifiers.get(int(cell.first.value)) if cell.doc_count == 1 else None
                         ),
                     )
-                    for bucket in response.aggregations.clusters.buckets
+                    for cell in cells
                 ),
                 key=lambda cluster: (-cluster.count, cluster.latitude, cluster.longitude),
             )

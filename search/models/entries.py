@@ -77,18 +77,26 @@ class SearchEntry(models.Model):
     published_at = models.DateTimeField(
         _("published at"), null=True, blank=True, help_text=_("When the item was published.")
     )
+    # SQLite only: PostgreSQL matches and ranks with `search_vector`, and keeps these empty so
+    # that its rows stay narrow (scans read each row whole).
     title_terms = models.TextField(
-        _("title terms"), blank=True, help_text=_("Search forms of the title's words.")
+        _("title terms"), blank=True, help_text=_("Search forms of the title's words (SQLite).")
     )
     terms = models.TextField(
-        _("terms"), blank=True, help_text=_("Search forms of every word of the item.")
+        _("terms"), blank=True, help_text=_("Search forms of every word of the item (SQLite).")
     )
-    facet_values = models.JSONField(
-        _("facet values"),
-        default=list,
+    # The values of the facets an item has several of, each set as one string (sorted values
+    # joined by U+001F): facet counts group the result set by these strings, which costs far
+    # less than counting value by value (search.engines.database.DatabaseEngine._facet_counts).
+    trade_set = models.TextField(
+        _("trades"),
         blank=True,
-        help_text=_("Every facet value of the item, as name and value, for counting."),
+        help_text=_("Canonical ids of the item's trades and of every broader trade."),
     )
+    decade_set = models.TextField(
+        _("decades"), blank=True, help_text=_("First years of the decades the item spans.")
+    )
+    tag_set = models.TextField(_("tags"), blank=True, help_text=_("Slugs of the item's tags."))
     # Filled on PostgreSQL only (SQLite keeps it empty and searches `terms`). The migration
     # adds, on PostgreSQL only, its GIN index and an index in the order of "newest first"
     # (SQLite cannot index NULLS LAST).
