@@ -60,7 +60,9 @@ def fold(text: str) -> str:
 
 def words(text: str) -> list[str]:
     """The words of `text`, lower case (accents kept), each at most MAX_WORD_LENGTH long."""
-    return [match.group().lower()[:MAX_WORD_LENGTH] for match in WORD_RE.finditer(text or "")]
+    # Each word lowered on its own: lowering the whole text first would split "İstanbul"
+    # (its lower case has a combining dot, which is no word character).
+    return [word.lower()[:MAX_WORD_LENGTH] for word in WORD_RE.findall(text or "")]
 
 
 @lru_cache(maxsize=200_000)
@@ -80,11 +82,8 @@ def forms(word: str) -> frozenset[str]:
 
 def text_forms(*texts: str) -> set[str]:
     """The union of the forms of every word of `texts`."""
-    result: set[str] = set()
-    for text in texts:
-        for word in set(words(text)):
-            result |= forms(word)
-    return result
+    unique = set(words("\n".join(filter(None, texts))))
+    return set().union(*map(forms, unique))
 
 
 def query_words(text: str) -> list[str]:

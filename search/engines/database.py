@@ -217,8 +217,8 @@ def entry_rows(document: ItemDocument, *, full_text: bool) -> tuple[dict, list[t
         "search_vector": tsvector_literal(title_forms, forms) if full_text else None,
     }
     facets = [
-        *((SearchFacet.Name.TRADE, str(trade_id)) for trade_id in document.trade_path),
-        *((SearchFacet.Name.DECADE, str(decade)) for decade in document.decades),
+        # The item's own trades: a filter on a trade looks for it and its narrower trades.
+        *((SearchFacet.Name.TRADE, str(trade_id)) for trade_id in document.trades),
         *((SearchFacet.Name.TAG, slug) for slug, _name in document.tags),
     ]
     return entry, facets
@@ -292,6 +292,17 @@ class DatabaseEngine:
                     for name, value in facets:
                         copy.write_row((entry["item_id"], name, value))
 
+    @staticmethod
+    def _delete(ids: list[int] | None) -> None:
+        """Delete the entries of `ids` (all of them with None) and their filter values, in two
+        DELETE statements: the ORM's collector would first read every entry whole to find
+        what cascades, and the facets are all that does."""
+        facets, entries = SearchFacet.objects.all(), SearchEntry.objects.all()
+        if ids is not None:
+            facets, entries = facets.filter(entry_id__in=ids), entries.filter(pk__in=ids)
+        facets._raw_delete(connection.alias)
+        entries._raw_delete(connection.alias)
+
     def apply(self, *, upsert_ids: list[int], delete_ids: list[int]) -> None:
         upsert_ids = sorted(set(upsert_ids))
         for attempt in range(APPLY_ATTEMPTS):
@@ -305,7 +316,7 @@ class DatabaseEngine:
                         .select_for_update()
                         .values_list("pk", flat=True)
                     )
-                    SearchEntry.objects.filter(pk__in=[*upsert_ids, *delete_ids]).delete()
+                    self._delete([*upsert_ids, *delete_ids])
                     if upsert_ids:
                         self._write(load_documents(ids=upsert_ids))
                 return
@@ -318,8 +329,7 @@ class DatabaseEngine:
     def rebuild(self, *, progress=None) -> int:
         # One transaction: searches see the old entries until the new ones are all written.
         with transaction.atomic():
-            SearchFacet.objects.all().delete()
-            SearchEntry.objects.all().delete()
+            self._delete(None)
             written = self._write(load_documents(), progress)
         if connection.vendor == "postgresql":
             # Fresh statistics for the planner, as after any bulk load: it chooses between
@@ -597,16 +607,20 @@ class DatabaseEngine:
         if not prefix or limit <= 0:
             return []
         if field == "trade":
-            candidates = trade_candidates(TradeVocabulary.load(), prefix, language)
-            used = (
+            vocabulary = TradeVocabulary.load()
+            candidates = trade_candidates(vocabulary, prefix, language)
+            narrower = vocabulary.descendants(candidates)
+            own = (
                 SearchFacet.objects.filter(
-                    name=SearchFacet.Name.TRADE, value__in=[str(pk) for pk in candidates]
+                    name=SearchFacet.Name.TRADE, value__in=[str(pk) for pk in sorted(narrower)]
                 )
                 .order_by()
                 .values_list("value", flat=True)
                 .distinct()
             )
-            labels = {candidates[int(value)] for value in used}
+            # A trade is in use when an item has it or a narrower trade.
+            used = {ancestor for value in own for ancestor in vocabulary.path(int(value))}
+            labels = {label for pk, label in candidates.items() if pk in used}
         elif field == "place":
             labels = set()
             for region, commune in (

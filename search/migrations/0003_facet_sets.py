@@ -25,6 +25,11 @@ def sets_from_facet_values(apps, schema_editor):
     SearchEntry.objects.bulk_update(changed, ["trade_set", "decade_set", "tag_set"])
 
 
+def drop_decade_values(apps, schema_editor):
+    """Periods are filtered on the entries' years: decade rows served nothing."""
+    apps.get_model("search", "SearchFacet").objects.filter(name="decade").delete()
+
+
 def keep_rows_inline(apps, schema_editor):
     """PostgreSQL compresses a row's long values once the row passes 2 kB, and every search
     that reads the full-text vector then pays for decompressing it: keep rows whole up to the
@@ -76,4 +81,10 @@ class Migration(migrations.Migration):
             name='facet_values',
         ),
         migrations.RunPython(keep_rows_inline, reset_rows_inline),
+        migrations.RunPython(drop_decade_values, migrations.RunPython.noop),
+        migrations.AlterField(
+            model_name='searchfacet',
+            name='name',
+            field=models.CharField(choices=[('trade', 'Trade'), ('tag', 'Tag')], help_text='Which facet.', max_length=8, verbose_name='facet'),
+        ),
     ]

@@ -3,8 +3,8 @@
 One `SearchEntry` per item an anonymous visitor may see, holding what the engine filters,
 sorts and counts on, and the item's words reduced to their search forms
 (search.engines.analysis): plain text on SQLite, plus a full-text vector with a GIN index on
-PostgreSQL. `SearchFacet` rows hold the values of the facets an item has several of (trades
-with their broader trades, decades, tags).
+PostgreSQL. `SearchFacet` rows hold the item's own trades and its tags, for filtering on
+them through an index.
 
 These rows are derived data: `search_reindex` rebuilds them from the archive at any time.
 """
@@ -120,12 +120,12 @@ class SearchEntry(models.Model):
 
 
 class SearchFacet(models.Model):
-    """One value of a many-valued facet of an entry, for filtering: a trade (its canonical id,
-    and one row for each broader trade), a decade, a tag (its slug)."""
+    """One value of a many-valued filter of an entry: one of the item's own trades (its
+    canonical id; a filter on a trade looks for its narrower trades too) or tags (its slug).
+    Facet counts do not read these: they group the entries by their value sets."""
 
     class Name(models.TextChoices):
         TRADE = "trade", _("Trade")
-        DECADE = "decade", _("Decade")
         TAG = "tag", _("Tag")
 
     entry = models.ForeignKey(
