@@ -278,7 +278,7 @@ def _decades(year_from: int | None, year_to: int | None) -> list[int]:
 
 
 def load_documents(
-    *, ids: Iterable[int] | None = None, batch_size: int = 500, now=None
+    *, ids: Iterable[int] | None = None, batch_size: int = 2000, now=None
 ) -> Iterator[ItemDocument]:
     """The documents of the visible items (among `ids` when given), in id order.
 

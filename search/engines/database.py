@@ -60,7 +60,8 @@ from search.models import SearchEntry, SearchFacet
 MOMENTS_PER_HIT = 3
 # Web-map tiles are square only up to this latitude (what geotile_grid clamps to as well).
 MAX_TILE_LATITUDE = 85.05112878
-WRITE_BATCH = 500
+# Entries per COPY, and documents per read: fewer round trips, a few MB of memory.
+WRITE_BATCH = 2000
 APPLY_ATTEMPTS = 3
 
 
