@@ -102,13 +102,16 @@ def register_archive_log_actions(actions):
     actions.register_action("archive.submit", _("Submit for review"), _("Submitted for review"))
     actions.register_action("archive.publish", _("Publish"), _("Published"))
 
-    @actions.register_action("archive.reject")
-    class RejectFormatter(LogFormatter):
-        label = _("Reject")
-        message = _("Rejected")
+    class ReasonFormatter(LogFormatter):
+        """An action whose moderator gave a reason: the reason is the entry's comment."""
 
         def format_comment(self, log_entry):
             return log_entry.data.get("reason", "")
+
+    @actions.register_action("archive.reject")
+    class RejectFormatter(ReasonFormatter):
+        label = _("Reject")
+        message = _("Rejected")
 
     actions.register_action("archive.withdraw", _("Withdraw"), _("Withdrawn"))
     actions.register_action(
@@ -124,9 +127,6 @@ def register_archive_log_actions(actions):
     )
 
     @actions.register_action("archive.erase")
-    class EraseFormatter(LogFormatter):
+    class EraseFormatter(ReasonFormatter):
         label = _("Erase")
         message = _("Erased with its originals")
-
-        def format_comment(self, log_entry):
-            return log_entry.data.get("reason", "")

@@ -123,7 +123,12 @@ FACET_GROUPS = (
     ("kind", "institution", "region", "commune"), ("trade_set",), ("decade_set",), ("tag_set",),
 )  # fmt: skip
 GROUPED_COLUMNS = tuple(column for group in FACET_GROUPS for column in group)
-assert GROUPED_COLUMNS[:4] == ("kind", "institution", "region", "commune")  # grouped_tokens
+# Where grouped_tokens finds each value set in a grouped row, and the facet it counts.
+SET_POSITIONS = tuple(
+    (column.removesuffix("_set"), position)
+    for position, column in enumerate(GROUPED_COLUMNS)
+    if column.endswith("_set")
+)
 
 
 def facet_tokens(document: ItemDocument) -> list[str]:
@@ -145,10 +150,9 @@ def grouped_tokens(rows: Iterable[tuple]) -> Counter:
     """The facet tokens (see facet_tokens) and their counts, from rows grouped by one of
     FACET_GROUPS each: the group's columns hold its values, the others None."""
     counts: Counter = Counter()
-    sets = (("trade", 4), ("decade", 5), ("tag", 6))  # positions in GROUPED_COLUMNS
     for row in rows:
         count = row[-1]
-        kind, institution, region, commune = row[:4]
+        kind, institution, region, commune = row[: len(FACET_GROUPS[0])]
         if kind is not None:
             counts[TOTAL] += count
             counts[f"kind{SEP}{kind}"] += count
@@ -158,7 +162,7 @@ def grouped_tokens(rows: Iterable[tuple]) -> Counter:
             if commune:
                 counts[f"commune{SEP}{region}{SEP}{commune}"] += count
             continue
-        for name, position in sets:
+        for name, position in SET_POSITIONS:
             if row[position]:
                 for value in row[position].split(SEP):
                     counts[f"{name}{SEP}{value}"] += count

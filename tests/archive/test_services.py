@@ -4,7 +4,6 @@ emails, the resubmission rule, transcript import and bulk tagging."""
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
-from types import SimpleNamespace
 
 from django.contrib.auth.models import Permission
 from django.core import mail
@@ -32,7 +31,6 @@ from archive.selectors import MODERATORS_GROUP
 from tests.factories import CustomImageFactory, MemberFactory, TradeFactory
 from tests.factories.archive import (
     ArchiveItemFactory,
-    ContributorFactory,
     InstitutionFactory,
     UserFactory,
     moderator,
@@ -62,20 +60,6 @@ Second sous-titre.
 """
 TURNS = "Speaker #1\nJ'ai commencé au tissage en 1952.\n\nSpeaker #2\nÀ quel âge ?\n".encode()
 BROKEN_VTT = b"WEBVTT\n\n00:00:01.000 --> 00:00:04.500\nBon.\n\n00:00:xx --> 00:00:09.000\nCasse.\n"
-
-
-@pytest.fixture
-def world(db):
-    """Two institutions, a contributor of each, and a moderator."""
-    a = InstitutionFactory(code="CMSH", member=MemberFactory(name="Centre historique minier"))
-    b = InstitutionFactory(code="TISS", member=MemberFactory(name="Tissage vivant"))
-    return SimpleNamespace(
-        a=a,
-        b=b,
-        contributor=ContributorFactory(institution=a).user,
-        other=ContributorFactory(institution=b).user,
-        moderator=moderator(),
-    )
 
 
 def log_actions(item) -> list[tuple[str, str]]:

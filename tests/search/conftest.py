@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import contextlib
 import uuid
+from types import SimpleNamespace
 
 import pytest
 
 from search.engines import EngineUnavailable, get_engine
 from search.engines.elasticsearch import ElasticsearchEngine
+from tests.factories.archive import ContributorFactory, InstitutionFactory, moderator
 from tests.services.search import SearchServer
 
 
@@ -44,6 +46,17 @@ def elasticsearch_engine_for(server: SearchServer, alias: str | None = None) -> 
 def drop_quietly(engine: ElasticsearchEngine) -> None:
     with contextlib.suppress(EngineUnavailable):
         engine.drop()
+
+
+@pytest.fixture
+def world(db):
+    """An institution (CMSH), one of its contributors and a moderator."""
+    institution = InstitutionFactory(code="CMSH")
+    return SimpleNamespace(
+        institution=institution,
+        contributor=ContributorFactory(institution=institution).user,
+        moderator=moderator(),
+    )
 
 
 @pytest.fixture(scope="session")

@@ -17,13 +17,7 @@ from search.documents import indexable_versions
 from search.engines import get_engine
 from search.models import IndexTask
 from search.outbox import work
-from tests.factories.archive import InstitutionFactory
 from tests.factories.items import PublishedItemFactory
-
-
-@pytest.fixture
-def world(db):
-    return SimpleNamespace(institution=InstitutionFactory(code="CMSH"))
 
 
 def run(*args) -> str:

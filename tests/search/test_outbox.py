@@ -2,7 +2,6 @@
 item, written in the change's own transaction (a rolled-back change leaves none)."""
 
 import datetime
-from types import SimpleNamespace
 
 from django.db import transaction
 from django.utils import timezone
@@ -19,24 +18,11 @@ from search.outbox import embargoes_enqueue
 from tests.factories import TradeFactory
 from tests.factories.archive import (
     ArchiveItemFactory,
-    ContributorFactory,
-    InstitutionFactory,
-    moderator,
 )
 from tests.factories.items import PublishedItemFactory, PublishedOralHistoryFactory
 
 UPSERT, DELETE = IndexTask.Action.UPSERT, IndexTask.Action.DELETE
 VTT = b"WEBVTT\n\n00:00:01.000 --> 00:00:04.000\n<v Marcel>On descendait au fond.\n"
-
-
-@pytest.fixture
-def world(db):
-    institution = InstitutionFactory(code="CMSH")
-    return SimpleNamespace(
-        institution=institution,
-        contributor=ContributorFactory(institution=institution).user,
-        moderator=moderator(),
-    )
 
 
 def tasks() -> set[tuple[int, str]]:

@@ -7,7 +7,6 @@ for the outage test."""
 
 import threading
 import time
-from types import SimpleNamespace
 
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -21,19 +20,14 @@ from search.engines import get_engine
 from search.models import IndexerState, IndexTask
 from search.outbox import Backoff, apply_batch, work
 from tests.factories import TradeFactory
-from tests.factories.archive import ContributorFactory, InstitutionFactory, moderator
 from tests.factories.items import PublishedItemFactory, PublishedOralHistoryFactory
 
 
 @pytest.fixture
-def world(db):
-    institution = InstitutionFactory(code="CMSH")
-    return SimpleNamespace(
-        institution=institution,
-        contributor=ContributorFactory(institution=institution).user,
-        moderator=moderator(),
-        trade=TradeFactory(name="Tisserand"),
-    )
+def world(world):
+    """tests/search/conftest.py's world, with a trade."""
+    world.trade = TradeFactory(name="Tisserand")
+    return world
 
 
 def assert_index_equals_database(engine):
