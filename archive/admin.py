@@ -86,16 +86,11 @@ class ArchiveItemPermissionPolicy(ModelPermissionPolicy):
     moderation steps. Besides the model actions (add, change, delete, view) it knows submit,
     withdraw and tag (contributors and moderators) and publish and reject (moderators)."""
 
-    actor_cache_name = "_archive_actor"
     ROLE_ACTIONS = frozenset({"submit", "withdraw", "tag"})
 
     def actor(self, user) -> services.Actor:
-        # One lookup per request: a listing asks once per row.
-        actor = getattr(user, self.actor_cache_name, None)
-        if actor is None:
-            actor = services.Actor.of(user)
-            setattr(user, self.actor_cache_name, actor)
-        return actor
+        # A listing asks once per row.
+        return services.Actor.of_request_user(user)
 
     def user_has_permission(self, user, action):
         actor = self.actor(user)
@@ -144,7 +139,7 @@ class ArchiveItemForm(WagtailAdminModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.actor = services.Actor.of(self.for_user) if self.for_user else None
+        self.actor = services.Actor.of_request_user(self.for_user) if self.for_user else None
         is_moderator = bool(self.actor and self.actor.is_moderator)
         if "institution" in self.fields:
             if is_moderator:
@@ -919,12 +914,14 @@ class PlaceFromPhotoView(ItemObjectViewMixin, FormView):
     page_title = gettext_lazy("Place from a photo")
     header_icon = "site"
 
+    @cached_property
     def images(self):
+        """The item's images (a GET reads them for the form and for the page)."""
         ids = services.item_image_ids(item_id=self.object.pk)
         return get_image_model().objects.filter(pk__in=ids).order_by("pk")
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "images": self.images()}
+        return {**super().get_form_kwargs(), "images": self.images}
 
     def form_valid(self, form):
         image = form.cleaned_data["image"]
@@ -953,7 +950,7 @@ class PlaceFromPhotoView(ItemObjectViewMixin, FormView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         photos = []
-        for image in self.images():
+        for image in self.images:
             try:
                 position, problem = services.image_gps_position(image=image), ""
             except services.ArchiveError as error:

@@ -37,7 +37,7 @@ RECENT_UPLOADS = 20
 
 
 def _actor(request) -> Actor:
-    actor = Actor.of(request.user)
+    actor = Actor.of_request_user(request.user)
     if not actor.works_on_archive:
         raise PermissionDenied(_("Only contributors and moderators can upload archive files."))
     return actor

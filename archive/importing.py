@@ -947,11 +947,11 @@ class _Errors:
 class _Importer:
     """One import: read, plan, and (unless dry run or errors) write. See the module docstring."""
 
-    def __init__(self, *, institution, user, status, source, source_name, progress):
+    def __init__(self, *, institution, user, actor, status, source, source_name, progress):
         self.source = source
         self.institution = institution
         self.user = user
-        self.actor = services.Actor.of(user) if user is not None else None
+        self.actor = actor  # None: the system (the command line without --user)
         self.is_moderator = self.actor is None or self.actor.is_moderator
         self.status = status
         self.source_name = source_name
@@ -971,7 +971,7 @@ class _Importer:
 
     # --- Pass 1: every row into a plan, with no query per row --------------------------------
 
-    def plan(self, table: Table, source: MediaSource) -> list[_Plan]:
+    def plan(self, table: Table) -> list[_Plan]:
         for error in table.errors:
             self.errors.items.append(error)
         self.columns = set(table.columns)
@@ -986,7 +986,7 @@ class _Importer:
         plans = []
         seen_identifiers: dict[str, int] = {}
         for row, values in self._iterate(table.rows, _("Checking rows")):
-            plan = self._plan_row(row, values, source, seen_identifiers)
+            plan = self._plan_row(row, values, self.source, seen_identifiers)
             if plan is not None:
                 plans.append(plan)
         # The rows that passed are matched and validated as items even when others failed:
@@ -1612,7 +1612,7 @@ class _Importer:
             if item.status == Status.PUBLISHED and not self.is_moderator:
                 item.status = Status.SUBMITTED
                 plan.resubmitted = True
-            changed_fields |= plan.changed & {f.name for f in ArchiveItem._meta.concrete_fields}
+            changed_fields |= plan.changed & set(_model_fields())
         if updated:
             ArchiveItem.objects.bulk_update(
                 [plan.item for plan in updated],
@@ -1962,6 +1962,7 @@ def import_items(
     importer = _Importer(
         institution=institution,
         user=user,
+        actor=actor,
         status=status,
         source=media,
         source_name=source_name,
@@ -1969,7 +1970,7 @@ def import_items(
     )
     report = ImportReport(source_name=source_name, institution=institution, dry_run=dry_run)
     report.rows = len(table.rows) + len({e.row for e in table.errors})
-    plans = importer.plan(table, media)
+    plans = importer.plan(table)
     report.errors = sorted(importer.errors.items, key=lambda error: (error.row, error.column))
     if report.errors:
         return report

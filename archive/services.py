@@ -167,6 +167,17 @@ class Actor:
         institution = institution_for_user(user=user)
         return cls(user, user_is_moderator(user=user), institution.pk if institution else None)
 
+    @classmethod
+    def of_request_user(cls, user) -> Actor:
+        """`of`, computed once per user object: the admin asks many times in one request (the
+        menu, each row of a listing) and a request's user lives no longer than the request.
+        Services, which change roles' consequences, ask `of` afresh."""
+        actor = getattr(user, "_archive_actor", None)
+        if actor is None:
+            actor = cls.of(user)
+            user._archive_actor = actor
+        return actor
+
     @property
     def is_contributor(self) -> bool:
         return self.institution_id is not None
@@ -892,7 +903,6 @@ def item_erase(*, item: ArchiveItem, user, reason: str) -> ErasurePlan:
         locked = ArchiveItem.objects.select_for_update().filter(pk=item.pk).first()
         if locked is None:
             raise ArchiveError(_("This item has already been erased."), code="gone")
-        image_ids = item_image_ids(item_id=locked.pk)
         plan = item_erasure_plan(item=locked)
         log(
             instance=locked,
@@ -910,7 +920,9 @@ def item_erase(*, item: ArchiveItem, user, reason: str) -> ErasurePlan:
                 "renditions": plan.renditions,
             },
         )
-        CustomRendition.objects.filter(image_id__in=image_ids).delete()
+        CustomRendition.objects.filter(
+            image_id__in=[image.pk for image in (*plan.images, *plan.shared_images)]
+        ).delete()
         locked.delete()
         # Wagtail's handlers delete image and rendition files after commit.
         CustomImage.objects.filter(pk__in=[image.pk for image in plan.images]).delete()

@@ -78,7 +78,6 @@ FINAL = "media"
 # only known once the content is checked, and a client-chosen text/html must never be kept.
 # Players get the checked type through the presigned URL's response override (serving.py).
 STORED_CONTENT_TYPE = "application/octet-stream"
-COPY_CHUNK = 1024 * 1024
 
 
 class UploadError(ArchiveError):

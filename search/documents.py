@@ -175,14 +175,13 @@ class TradeVocabulary:
     canonical: dict[int, int]  # any row's id -> canonical id
     labels: dict[int, dict[str, str]]  # canonical id -> language -> label
     parent: dict[int, int | None]  # canonical id -> canonical id of the broader trade
-    slugs: dict[int, str]
 
     @classmethod
     def load(cls) -> TradeVocabulary:
         default_language = settings.LANGUAGE_CODE
         rows = list(
             Trade.objects.values_list(
-                "pk", "translation_key", "locale__language_code", "name", "parent_id", "slug"
+                "pk", "translation_key", "locale__language_code", "name", "parent_id"
             ).order_by("pk")
         )
         by_key: dict = {}
@@ -194,13 +193,11 @@ class TradeVocabulary:
         canonical = {pk: by_key[key][0] for pk, key, *_rest in rows}
         labels: dict[int, dict[str, str]] = defaultdict(dict)
         parent: dict[int, int | None] = {}
-        slugs: dict[int, str] = {}
-        for pk, _key, language, name, parent_id, slug in rows:
+        for pk, _key, language, name, parent_id in rows:
             labels[canonical[pk]][language] = name
             if canonical[pk] == pk:
                 parent[pk] = canonical.get(parent_id) if parent_id else None
-                slugs[pk] = slug
-        return cls(canonical=canonical, labels=dict(labels), parent=parent, slugs=slugs)
+        return cls(canonical=canonical, labels=dict(labels), parent=parent)
 
     def path(self, canonical_id: int) -> list[int]:
         """The trade and its broader trades, narrowest first."""

@@ -28,13 +28,13 @@ from taggit.models import Tag
 
 from archive.models import ArchiveItem, Institution, Member, Trade
 from archive.selectors import trades_labelled
-from search.contract import ArchiveQuery, BoundingBox, Sort
+from search.contract import MAX_RESULT_WINDOW, ArchiveQuery, BoundingBox, Sort
 
 MAX_QUERY_LENGTH = 200
 PER_PAGE = 20
-# Elasticsearch refuses to page past index.max_result_window (10,000 by default); both
-# engines stop at the same place so that a URL means the same thing on either.
-MAX_PAGE = 10_000 // PER_PAGE
+# Both engines stop where Elasticsearch does (search.contract.MAX_RESULT_WINDOW), so that a
+# URL means the same thing on either.
+MAX_PAGE = MAX_RESULT_WINDOW // PER_PAGE
 MAX_VALUES = 20  # per multi-valued parameter; more is never a person clicking facets
 MAX_VALUE_LENGTH = 200  # any other parameter: longer is never a real trade, place or tag
 YEAR_MIN, YEAR_MAX = 1000, 2100

@@ -58,7 +58,6 @@ def search(request):
     )
     context = {
         "form": form,
-        "params": params,
         "hidden_params": [(k, v) for k, v in params if k not in ("q", "sort", "from", "to")],
         "text": query.text,
         "sort": query.sort,
@@ -81,7 +80,6 @@ def search(request):
         (f.label, display.url(display.without(params, *f.params))) for f in form.active_filters
     ]
     context.update(
-        query=query,
         results=results,
         rows=display.result_rows(results.hits, items, item_url=_item_url),
         facets=display.build_facets(results, params),

@@ -60,7 +60,7 @@ from search.contract import (
     Sort,
     TranscriptMoment,
 )
-from search.documents import ItemDocument, TradeVocabulary, indexable_versions, load_documents
+from search.documents import ItemDocument, TradeVocabulary, load_documents
 from search.engines import EngineUnavailable
 from search.engines.analysis import fold, highlight, query_terms, query_words
 from search.engines.database import (
@@ -407,21 +407,11 @@ class ElasticsearchEngine:
                 with contextlib.suppress(NotFoundError):
                     client.indices.delete(index=name)
         # Changes committed while the new index was filling may have gone to the old one:
-        # bring the new one in line before returning.
-        self.catch_up()
-        return self.count()
+        # bring the new one in line before returning (search_reconcile's own comparison).
+        from search.outbox import reconcile  # search.outbox imports the engines
 
-    def catch_up(self) -> dict[str, int]:
-        """Compare the index with the database by id and version and fix what differs;
-        returns counts of documents `added`, `updated` and `removed`."""
-        expected = indexable_versions()
-        indexed = self.indexed_versions()
-        added = [pk for pk in expected if pk not in indexed]
-        updated = [pk for pk, version in expected.items() if indexed.get(pk, version) != version]
-        removed = [pk for pk in indexed if pk not in expected]
-        if added or updated or removed:
-            self.apply(upsert_ids=added + updated, delete_ids=removed)
-        return {"added": len(added), "updated": len(updated), "removed": len(removed)}
+        reconcile(engine=self)
+        return self.count()
 
     def indexed_versions(self) -> dict[int, str]:
         with unavailable_on_failure("scan"):

@@ -120,12 +120,14 @@ def test_the_end_of_an_embargo_makes_an_interview_indexable(any_engine, institut
     )
     any_engine.rebuild()
     assert texts_found(any_engine, "verrière") == set()
+    assert interview.pk not in indexable_versions()
     before = item_version(interview)
 
     yesterday = timezone.localdate() - datetime.timedelta(days=1)
     Consent.objects.filter(item=interview).update(embargo_until=yesterday)
     interview = ArchiveItem.objects.get(pk=interview.pk)
-    assert item_version(interview) != before  # so search_reconcile notices too
+    assert item_version(interview) != before
+    assert interview.pk in indexable_versions()  # so search_reconcile notices too
     any_engine.apply(upsert_ids=[interview.pk], delete_ids=[])
     assert texts_found(any_engine, "verrière") == {interview.identifier}
 

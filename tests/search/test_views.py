@@ -30,6 +30,7 @@ from archive.models import ArchiveItem, Trade
 from archive.selectors import items_viewable_by
 from search.engines import get_engine
 from search.forms import MAX_QUERY_LENGTH, PER_PAGE
+from search.views import SUGGEST_MAX_LENGTH
 from tests.factories import HomePageFactory, NewsIndexPageFactory, NewsPageFactory, TradeFactory
 from tests.factories.archive import ContributorFactory, InstitutionFactory, MemberFactory
 from tests.factories.items import (
@@ -715,7 +716,9 @@ class TestSearchPage:
         ] == ["Weaver"]
         assert "Roubaix" in client.get(url, {"field": "place", "q": "rou"}).json()["suggestions"]
         assert client.get(url, {"field": "trade", "q": ""}).json()["suggestions"] == []
-        assert client.get(url, {"field": "trade", "q": "t\x00is" + "s" * 5000}).status_code == 200
+        hostile = client.get(url, {"field": "trade", "q": "t\x00is" + "s" * 5000})
+        assert hostile.status_code == 200
+        assert hostile.json()["query"] == ("tis" + "s" * 5000)[:SUGGEST_MAX_LENGTH]
         wrong = client.get(url, {"field": "password", "q": "x"})
         assert wrong.status_code == 400
         assert wrong.json()["suggestions"] == []
