@@ -825,9 +825,11 @@ def test_admin_upload_report_confirm(client, world, tmp_path):
 
     done = client.post(reverse(CONFIRM_URL), {"token": token})
 
-    assert done.status_code == 302 and done.url == reverse("archive_items:index")
+    assert done.status_code == 200
+    assert soup(done).select_one("[data-count=created]").get_text(strip=True) == "3"
     assert ArchiveItem.objects.filter(institution=world.a).count() == 3
-    assert staged_folders() == set()
+    # The upload is gone; only the file with identifiers waits for its download.
+    assert [name.rsplit("/", 1)[1] for name in staged_folders()] == ["identifiers.csv"]
     again = client.post(reverse(CONFIRM_URL), {"token": token}, follow=True)
     assert "expired or is not yours" in again.content.decode()
     assert ArchiveItem.objects.count() == 3
@@ -1001,3 +1003,110 @@ def test_only_moderators_publish_at_once(client, world, tmp_path):
     item = ArchiveItem.objects.get()
     assert (item.status, item.created_by) == (Status.PUBLISHED, world.moderator)
     assert item.published_at is not None
+
+
+def confirm(client, report, accept=()):
+    token = soup(report).select_one("[data-archive-import-confirm] input[name=token]")["value"]
+    return client.post(reverse(CONFIRM_URL), {"token": token, "accept": list(accept)})
+
+
+def photos_zip(count: int) -> bytes:
+    output = io.BytesIO()
+    with zipfile.ZipFile(output, "w") as archive:
+        for n in range(count):
+            archive.writestr(f"vue-{n}.jpg", jpeg((40 * n, 90, 100)))
+    return output.getvalue()
+
+
+def test_admin_suggested_updates_wait_for_a_tick(client, world, tmp_path):
+    media, published = published_photos(tmp_path, count=2)
+    client.force_login(world.contributor)
+    rows = table(
+        [{"kind": "photo", "title": f"Autre {n}", "media": f"vue-{n}.jpg"} for n in (0, 1)]
+    )
+
+    report = upload(client, rows, photos_zip(2))
+
+    page = soup(report)
+    assert page.select_one("[data-count=suggested]").get_text(strip=True) == "2"
+    suggestion = page.select_one("[data-archive-import-suggestions] tr[data-row='2']")
+    text = suggestion.get_text(" ", strip=True)
+    assert f"would update {published[0].identifier} (published → back to review)" in text
+    assert "same first file" in text and "title" in text
+    tick = suggestion.select_one("input[type=checkbox][name=accept]")
+    assert tick["value"] == f"2:{published[0].identifier}" and not tick.has_attr("checked")
+
+    done = confirm(client, report, accept=[tick["value"]])
+
+    assert soup(done).select_one("[data-count=updated]").get_text(strip=True) == "1"
+    assert soup(done).select_one("[data-count=resubmitted]").get_text(strip=True) == "1"
+    for item in published:
+        item.refresh_from_db()
+    assert [(item.title, item.status) for item in published] == [
+        ("Autre 0", Status.SUBMITTED),  # ticked
+        ("Chevalement 1", Status.PUBLISHED),  # not ticked: left alone, a new item instead
+    ]
+    assert ArchiveItem.objects.filter(title="Autre 1", status=Status.DRAFT).count() == 1
+
+
+def test_admin_a_tick_for_another_item_than_the_one_shown_saves_nothing(client, world, tmp_path):
+    media, published = published_photos(tmp_path, count=1)
+    client.force_login(world.contributor)
+    rows = table([{"kind": "photo", "title": "Autre", "media": "vue-0.jpg"}])
+    report = upload(client, rows, photos_zip(1))
+    before = state()
+
+    done = confirm(client, report, accept=["2:FAB-CMSH-0999"])
+
+    assert "now resembles" in done.content.decode()
+    assert state()["items"] == before["items"]
+
+
+def test_admin_download_with_identifiers_then_update_exactly(client, world):
+    client.force_login(world.contributor)
+    rows = [
+        {"kind": "photo", "title": "Vue", "summary": "Une coquille"},
+        {"kind": "savoir_faire", "title": "-Tisser", "summary": "Étapes"},
+    ]
+    done = confirm(client, upload(client, table(rows)))
+    link = soup(done).select_one("[data-archive-import-identifiers]")["href"]
+
+    download = client.get(link)
+
+    assert download.status_code == 200
+    assert "fiches-identifiers.csv" in download["Content-Disposition"]
+    data = b"".join(download.streaming_content)
+    assert data.decode("utf-8-sig").splitlines() == [
+        "identifier,kind,title,summary",
+        "FAB-CMSH-0001,photo,Vue,Une coquille",
+        "FAB-CMSH-0002,savoir_faire,'-Tisser,Étapes",
+    ]
+    client.force_login(world.other)
+    assert client.get(link, follow=True).status_code == 404  # bound to its user
+    client.force_login(world.contributor)
+
+    report = upload(client, data.replace(b"Une coquille", "Un corrigé".encode()))
+
+    assert soup(report).select_one("[data-count=updated]").get_text(strip=True) == "1"
+    assert soup(report).select_one("[data-count=created]").get_text(strip=True) == "0"
+    assert soup(report).select_one("[data-archive-import-suggestions]") is None
+    confirm(client, report)
+    assert sorted(ArchiveItem.objects.values_list("identifier", "title", "summary")) == [
+        ("FAB-CMSH-0001", "Vue", "Un corrigé"),
+        ("FAB-CMSH-0002", "-Tisser", "Étapes"),
+    ]
+
+
+def test_admin_report_says_when_an_exact_update_sends_an_item_back_to_review(client, world):
+    item = ArchiveItemFactory(
+        institution=world.a, status=Status.PUBLISHED, title="Lampe", inventory_number="1998.4"
+    )
+    client.force_login(world.contributor)
+
+    report = upload(client, table([{"inventory_number": "1998.4", "title": "Lampe Arras"}]))
+
+    row = soup(report).select_one("[data-archive-import-results] tr[data-row='2']")
+    text = row.get_text(" ", strip=True)
+    assert item.identifier in text and "same inventory number" in text
+    assert "published → back to review" in text
+    assert soup(report).select_one("[data-count=resubmitted]").get_text(strip=True) == "1"
