@@ -12,6 +12,7 @@ from types import SimpleNamespace
 
 from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import translation
 
@@ -502,8 +503,6 @@ def test_inventory_numbers_are_unique_within_an_institution_only(world, tmp_path
         (3, "inventory_number", "This inventory number is already on row 2."),
         (4, "inventory_number", f"This inventory number is already that of {held.identifier}."),
     ]
-    from django.db import IntegrityError, transaction
-
     # The database holds the rule too, whatever path writes; an empty number is no number.
     with pytest.raises(IntegrityError), transaction.atomic():
         ArchiveItem.objects.filter(pk=other.pk).update(inventory_number="INV-1")
@@ -1040,6 +1039,10 @@ def test_admin_suggested_updates_wait_for_a_tick(client, world, tmp_path):
 
     assert soup(done).select_one("[data-count=updated]").get_text(strip=True) == "1"
     assert soup(done).select_one("[data-count=resubmitted]").get_text(strip=True) == "1"
+    untouched = soup(done).select_one("[data-archive-import-results] tr[data-row='3']")
+    assert f"resembles {published[1].identifier}, which was left as it was" in (
+        untouched.get_text(" ", strip=True)
+    )
     for item in published:
         item.refresh_from_db()
     assert [(item.title, item.status) for item in published] == [
