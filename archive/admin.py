@@ -69,7 +69,7 @@ from archive.models import (
     MediaFile,
     Trade,
 )
-from archive.selectors import items_editable_by, trades_labelled
+from archive.selectors import items_editable_by, items_with_inventory_numbers, trades_labelled
 
 Kind = ArchiveItem.Kind
 Status = ArchiveItem.Status
@@ -201,6 +201,21 @@ class ArchiveItemForm(WagtailAdminModelForm):
         media = cleaned.get("media")
         if media and institution and media.institution_id != institution.pk:
             self.add_error("media", _("This recording belongs to another institution."))
+        number = cleaned.get("inventory_number")
+        if number and institution:
+            # Contributors have no institution field, so the model's constraint is not
+            # checked by the form: asked here, with the item that holds the number.
+            holder = (
+                items_with_inventory_numbers(institution_id=institution.pk, numbers=[number])
+                .exclude(pk=self.instance.pk)
+                .first()
+            )
+            if holder is not None:
+                self.add_error(
+                    "inventory_number",
+                    _("%(identifier)s already has this inventory number.")
+                    % {"identifier": holder.identifier},
+                )
         return cleaned
 
 
@@ -283,6 +298,7 @@ COMMON_PANELS = [
     MultiFieldPanel(
         [
             FieldPanel("institution"),
+            FieldPanel("inventory_number"),
             FieldPanel("title"),
             FieldPanel("summary"),
             FieldPanel("description"),
@@ -486,6 +502,7 @@ class ItemIndexView(generic.IndexView):
                 get_title_id=lambda item: f"archiveitem_{quote(item.pk)}_title",
             ),
             Column("identifier", label=_("Identifier"), sort_key="identifier"),
+            Column("inventory_number", label=_("Inventory number"), sort_key="inventory_number"),
             Column("get_kind_display", label=_("Kind"), sort_key="kind"),
             StatusTagColumn(
                 "get_status_display",
@@ -1129,12 +1146,20 @@ class ArchiveItemViewSet(ModelViewSet):
     index_template_name = "archive/admin/item_index.html"
 
     filterset_class = ArchiveItemFilterSet
-    search_fields = ["title", "identifier", "summary", "description", "narrators"]
+    search_fields = [
+        "title",
+        "identifier",
+        "inventory_number",
+        "summary",
+        "description",
+        "narrators",
+    ]
     search_backend_name = None
     ordering = ["-updated_at"]
     list_per_page = 30
     inspect_view_fields = [
         "identifier",
+        "inventory_number",
         "kind",
         "institution",
         "status",

@@ -8,12 +8,19 @@ names the folder, the user, the institution and the status, and expires after
 ARCHIVE_IMPORT_UPLOAD_MAX_AGE seconds (an hour by default). The files are deleted on confirm,
 on cancel, when the report finds errors, and, for uploads never confirmed, by the next upload
 after they expire. Every refusal is a message on the page, never a server error.
+
+The report's checkboxes confirm the updates the import only suggests (archive.importing,
+"Matching"); each carries its row and the identifier shown, so a confirmation never applies to
+another item than the one the person saw. A confirmed import leaves one file behind for the
+same lifetime: the CSV file with every row's identifier (`identifiers.csv`), downloaded from
+the report with the same kind of signed token.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import posixpath
 import shutil
 import tempfile
 import uuid
@@ -25,12 +32,15 @@ from django import forms
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect
 from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.generic import FormView, View
@@ -42,10 +52,12 @@ from wagtail.admin.viewsets.base import ViewSet
 
 from archive.importing import (
     COLUMNS,
+    Accepted,
     ImportRefused,
     ImportReport,
     NoMedia,
     ZipMedia,
+    csv_with_identifiers,
     import_items,
     max_csv_bytes,
 )
@@ -59,6 +71,7 @@ UPLOAD_PREFIX = "imports"
 SIGNING_SALT = "archive.admin_import"
 CSV_NAME = "data.csv"
 MEDIA_NAME = "media.zip"
+IDENTIFIERS_NAME = "identifiers.csv"
 DEFAULT_UPLOAD_MAX_AGE = 60 * 60
 DEFAULT_MAX_ZIP_UPLOAD_BYTES = 4 * 1024**3
 COPY_CHUNK = 1024**2
@@ -113,6 +126,15 @@ class StagedImport:
         return f"{self.folder}/{MEDIA_NAME}"
 
     @property
+    def identifiers_path(self) -> str:
+        return f"{self.folder}/{IDENTIFIERS_NAME}"
+
+    @property
+    def identifiers_download_name(self) -> str:
+        stem = posixpath.splitext(posixpath.basename(self.csv_name))[0] or "import"
+        return f"{stem}-identifiers.csv"
+
+    @property
     def token(self) -> str:
         return signing.dumps(asdict(self), salt=SIGNING_SALT, compress=True)
 
@@ -142,21 +164,25 @@ def staged_import_create(
     return staged
 
 
-def staged_import_get(*, token: str, user) -> StagedImport:
-    """The staged import a token names, if it is this user's and has not expired."""
+def staged_import_get(*, token: str, user, path: str = "csv_path") -> StagedImport:
+    """The staged import a token names, if it is this user's, has not expired and still has
+    the file `path` names (the uploaded CSV, or `identifiers_path` after the import)."""
     try:
         data = signing.loads(token or "", salt=SIGNING_SALT, max_age=upload_max_age())
         staged = StagedImport(**data)
         uuid.UUID(hex=staged.key)
     except (signing.BadSignature, TypeError, ValueError):
         raise StagedImportGone from None
-    if staged.user_id != user.pk or not default_storage.exists(staged.csv_path):
+    if staged.user_id != user.pk or not default_storage.exists(getattr(staged, path)):
         raise StagedImportGone
     return staged
 
 
-def staged_import_delete(*, staged: StagedImport) -> None:
-    for name in (staged.csv_path, staged.media_path):
+def staged_import_delete(*, staged: StagedImport, keep_identifiers: bool = False) -> None:
+    names = [staged.csv_path, staged.media_path]
+    if not keep_identifiers:
+        names.append(staged.identifiers_path)
+    for name in names:
         with suppress(FileNotFoundError, OSError):
             default_storage.delete(name)
     # Local storage keeps the emptied folder (object stores have none, and no path()).
@@ -165,7 +191,7 @@ def staged_import_delete(*, staged: StagedImport) -> None:
 
 
 def staged_imports_purge(*, older_than: timedelta | None = None) -> int:
-    """Delete the staged imports nobody confirmed before their token expired."""
+    """Delete the staged imports (and kept identifier files) older than their tokens."""
     older_than = older_than or timedelta(seconds=upload_max_age())
     limit = timezone.now() - older_than
     try:
@@ -179,11 +205,18 @@ def staged_imports_purge(*, older_than: timedelta | None = None) -> int:
         except ValueError:
             continue
         staged = StagedImport(key, 0, 0, Status.DRAFT, "", has_media=True)
-        if default_storage.exists(staged.csv_path):
-            if default_storage.get_modified_time(staged.csv_path) >= limit:
-                continue
-        elif not default_storage.exists(staged.media_path):
+        present = [
+            name
+            for name in (staged.csv_path, staged.identifiers_path, staged.media_path)
+            if default_storage.exists(name)
+        ]
+        if not present:
             continue  # an empty prefix some object stores keep listing for a while
+        # The CSV file, or the identifiers file written by the import, dates the folder; a
+        # ZIP alone is what a failed upload left.
+        dated = [name for name in present if name != staged.media_path]
+        if dated and default_storage.get_modified_time(dated[0]) >= limit:
+            continue
         staged_import_delete(staged=staged)
         removed += 1
     return removed
@@ -222,13 +255,16 @@ def _staged_media(staged: StagedImport):
             media.close()
 
 
-def staged_import_run(*, staged: StagedImport, user, dry_run: bool) -> ImportReport:
-    """Run the import (or its dry run) on the staged files."""
+def staged_import_run(
+    *, staged: StagedImport, user, dry_run: bool, accepted: Accepted | None = None
+) -> ImportReport:
+    """Run the import (or its dry run) on the staged files. A saved import leaves the CSV
+    file with every row's identifier beside them (`identifiers_path`)."""
     institution = Institution.objects.select_related("member").get(pk=staged.institution_id)
     with default_storage.open(staged.csv_path, "rb") as fileobj:
         data = fileobj.read(max_csv_bytes() + 1)
     with _staged_media(staged) as media:
-        return import_items(
+        report = import_items(
             csv_data=data,
             media=media,
             institution=institution,
@@ -236,7 +272,24 @@ def staged_import_run(*, staged: StagedImport, user, dry_run: bool) -> ImportRep
             dry_run=dry_run,
             status=staged.status,
             source_name=staged.csv_name,
+            accepted=accepted,
         )
+    if report.saved:
+        default_storage.save(
+            staged.identifiers_path,
+            ContentFile(csv_with_identifiers(csv_data=data, report=report)),
+        )
+    return report
+
+
+def accepted_from(data) -> Accepted:
+    """The suggested updates ticked in the report: `accept` values are "ROW:IDENTIFIER"."""
+    rows = {}
+    for value in data.getlist("accept"):
+        row, _sep, identifier = value.partition(":")
+        if row.isdigit() and identifier:
+            rows[int(row)] = identifier
+    return Accepted(rows=rows)
 
 
 # --- Form ------------------------------------------------------------------------------------
@@ -335,10 +388,27 @@ class ImportViewMixin(WagtailAdminTemplateMixin):
             {"url": "", "label": self.page_title},
         ]
 
-    def render_report(self, report: ImportReport, *, staged: StagedImport | None):
+    def render_report(
+        self,
+        report: ImportReport,
+        *,
+        staged: StagedImport | None,
+        done: StagedImport | None = None,
+    ):
+        """The report of a dry run (`staged`: it can be confirmed) or of a saved import
+        (`done`: its CSV file with identifiers can be downloaded)."""
+        suggestions = report.suggestions
         context = self.get_context_data(
             report=report,
             staged=staged,
+            suggestions=suggestions[:SHOWN_ROWS],
+            hidden_suggestions=max(len(suggestions) - SHOWN_ROWS, 0),
+            download_url=(
+                f"{reverse('archive_import:identifiers')}?{urlencode({'token': done.token})}"
+                if done is not None
+                else ""
+            ),
+            items_url=reverse("archive_items:index"),
             results=report.results[:SHOWN_ROWS],
             hidden_results=max(len(report.results) - SHOWN_ROWS, 0),
             errors=report.errors[:SHOWN_ROWS],
@@ -416,12 +486,20 @@ class ConfirmView(ImportViewMixin, View):
             messages.success(request, _("Import cancelled: nothing was saved."))
             return redirect("archive_import:index")
         try:
-            report = staged_import_run(staged=staged, user=request.user, dry_run=False)
+            report = staged_import_run(
+                staged=staged,
+                user=request.user,
+                dry_run=False,
+                accepted=accepted_from(request.POST),
+            )
         except (ImportRefused, PermissionDenied) as error:
+            staged_import_delete(staged=staged)
             messages.error(request, _("Nothing was saved: %(reason)s") % {"reason": error})
             return redirect("archive_import:index")
-        finally:
+        except BaseException:
             staged_import_delete(staged=staged)
+            raise
+        staged_import_delete(staged=staged, keep_identifiers=report.saved)
         if report.errors:
             # The archive changed since the report (an identifier taken meanwhile...).
             return self.render_report(report, staged=None)
@@ -441,7 +519,27 @@ class ConfirmView(ImportViewMixin, View):
                 "unchanged": report.unchanged,
             },
         )
-        return redirect("archive_items:index")
+        return self.render_report(report, staged=None, done=staged)
+
+
+class IdentifiersView(ImportViewMixin, View):
+    """GET with the token of a confirmed import: its CSV file with every row's identifier."""
+
+    http_method_names = ["get"]
+
+    def get(self, request, *args, **kwargs):
+        try:
+            staged = staged_import_get(
+                token=request.GET.get("token", ""), user=request.user, path="identifiers_path"
+            )
+        except StagedImportGone:
+            raise Http404(_("This file has expired or is not yours.")) from None
+        return FileResponse(
+            default_storage.open(staged.identifiers_path, "rb"),
+            as_attachment=True,
+            filename=staged.identifiers_download_name,
+            content_type="text/csv; charset=utf-8",
+        )
 
 
 class ImportMenuItem(MenuItem):
@@ -464,4 +562,5 @@ class ImportViewSet(ViewSet):
         return [
             path("", ImportView.as_view(), name="index"),
             path("confirm/", ConfirmView.as_view(), name="confirm"),
+            path("identifiers/", IdentifiersView.as_view(), name="identifiers"),
         ]

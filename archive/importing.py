@@ -18,20 +18,31 @@ How an import runs
    images, recordings, transcripts, steps, consents, audit log). Files already written to the
    storage are deleted again if anything fails, so a failed import leaves no file behind.
 
-Matching: re-running a file creates no duplicates
--------------------------------------------------
-A row is the institution's item that has its `identifier`. Without an identifier, the item
-whose first media file has the same checksum (SHA-256 of recordings; for photos, the SHA-1
-content hash Wagtail keeps on every image, `file_hash`: CustomImage has no SHA-256 field).
-Without either, the item whose values in the file's columns are all equal to the row's. A
-matched item is "unchanged" when the row changes nothing, else "updated"; other rows create
-items. Updates change only the columns present in the file; an empty cell empties the field,
-except the file columns (`media`, `captions`, `transcript`, `steps`, `step_media`): left empty,
-the item keeps its files.
+Matching: re-running a file creates no duplicates, and changes only what it names
+----------------------------------------------------------------------------------
+A row is the institution's item that has its `identifier`; without one, the item that has its
+`inventory_number` (the institution's own catalogue number, unique within it). Both are exact:
+the item is updated without further question.
+
+Without either, the import only *suggests* an item: the one whose first media file has the same
+checksum (SHA-256 of recordings; for photos, the SHA-1 content hash Wagtail keeps on every
+image, `file_hash`: CustomImage has no SHA-256 field); else the one whose values in the file's
+columns are all equal to the row's; else the one of the same kind and title. A suggestion
+that changes nothing makes the row "unchanged". One that would change the item is applied only
+when the person accepts it (`Accepted`: a checkbox of the admin's report, `--accept` on the
+command line); otherwise the row creates a new item (sharing the stored file, if any) and the
+report says which item it resembled. A row never silently changes an item it merely resembles.
+
+A matched item is "unchanged" when the row changes nothing, else "updated". Updates change
+only the columns present in the file; an empty cell empties the field, except the file columns
+(`media`, `captions`, `transcript`, `steps`, `step_media`): left empty, the item keeps its files.
+After the import, `csv_with_identifiers` gives the file back with every row's identifier, so
+that the next round updates exactly.
 
 New items start as drafts (`status`: submitted or, for moderators, published, on request) and
-are numbered with `services.item_identifiers_take`. A contributor's change to a published item
-sends it back to review, as in the admin. The search index is not updated row by row: the
+are numbered with `services.item_identifiers_take`. Whether an update sends a published item
+back to review is `services.item_change_resubmits`'s answer, as in the admin; the report says
+so before anything is saved. The search index is not updated row by row: the
 items are added to Wagtail's search backends in one bulk call after commit, and
 `archive.signals.items_changed` is sent inside the transaction (the search outbox).
 """
@@ -77,7 +88,7 @@ from wagtail.models import Locale
 
 from tqdm import tqdm
 
-from archive import services
+from archive import selectors, services
 from archive.models import (
     ArchiveItem,
     ArchiveItemLogEntry,
@@ -92,6 +103,7 @@ from archive.models import (
     TranscriptSegment,
 )
 from archive.signals import items_changed
+from archive.spreadsheets import FORMULA_STARTS, spreadsheet_safe
 from archive.transcripts import Segment, TranscriptError, parse_transcript
 from archive.validation import (
     UploadRejected,
@@ -118,6 +130,7 @@ DEFAULT_MAX_ZIP_RATIO = 100
 ZIP_RATIO_FLOOR = 1024**2
 BATCH_SIZE = 500
 LIST_SEPARATOR = "|"
+INVENTORY_NUMBER_MAX_LENGTH = ArchiveItem._meta.get_field("inventory_number").max_length
 
 
 def _setting(name: str, default: int) -> int:
@@ -166,16 +179,80 @@ class Outcome:
     }
 
 
+class Match:
+    """How a row found its item. Identifier and inventory number are exact; the others are
+    suggestions, applied to a change only when accepted."""
+
+    IDENTIFIER = "identifier"
+    INVENTORY_NUMBER = "inventory_number"
+    CHECKSUM = "checksum"
+    VALUES = "values"
+    TITLE = "title"
+
+    EXACT = frozenset({IDENTIFIER, INVENTORY_NUMBER})
+    LABELS = {
+        IDENTIFIER: gettext_lazy("same identifier"),
+        INVENTORY_NUMBER: gettext_lazy("same inventory number"),
+        CHECKSUM: gettext_lazy("same first file"),
+        VALUES: gettext_lazy("same values"),
+        TITLE: gettext_lazy("same kind and title"),
+    }
+
+
 @dataclass(frozen=True)
 class RowResult:
     row: int
     outcome: str
     identifier: str  # "" for an item still to be numbered (dry run)
     title: str
+    match: str = ""  # Match: how the row found its item, or the item it resembles
+    suggested: str = ""  # identifier of that item when the match is a suggestion
+    changes: tuple[str, ...] = ()  # columns that change it (or would, if accepted)
+    status: str = ""  # that item's status before the import
+    resubmits: bool = False  # the change sends (or would send) a published item to review
 
     @property
     def outcome_label(self) -> str:
         return str(Outcome.LABELS[self.outcome])
+
+    @property
+    def pending(self) -> bool:
+        """A suggested update that was not accepted: the row creates a new item instead."""
+        return self.outcome == Outcome.CREATED and bool(self.suggested)
+
+    @property
+    def match_label(self) -> str:
+        return str(Match.LABELS.get(self.match, ""))
+
+    @property
+    def review_label(self) -> str:
+        """ "published → back to review" when the change takes the item off the public site."""
+        if not self.resubmits:
+            return ""
+        return _("%(before)s → back to review") % {"before": Status(self.status).label.lower()}
+
+    @property
+    def suggestion_label(self) -> str:
+        """ "would update FAB-… (published → back to review)", for a suggestion not accepted."""
+        if not self.pending:
+            return ""
+        text = _("would update %(identifier)s") % {"identifier": self.suggested}
+        return f"{text} ({self.review_label})" if self.resubmits else text
+
+
+@dataclass(frozen=True)
+class Accepted:
+    """The suggested updates the person confirmed: every one, or rows each with the
+    identifier the report showed ("" for whichever item the row suggests)."""
+
+    rows: dict[int, str] = field(default_factory=dict)
+    every: bool = False
+
+    def covers(self, row: int) -> bool:
+        return self.every or row in self.rows
+
+    def expected(self, row: int) -> str:
+        return "" if self.every else self.rows.get(row, "")
 
 
 @dataclass
@@ -214,6 +291,16 @@ class ImportReport:
     def unchanged(self) -> int:
         return self.count(Outcome.UNCHANGED)
 
+    @property
+    def suggestions(self) -> list[RowResult]:
+        """Rows that resemble an item they do not update, for want of confirmation."""
+        return [result for result in self.results if result.pending]
+
+    @property
+    def resubmitted(self) -> int:
+        """Published items the import sends (or would send) back to review."""
+        return sum(r.outcome == Outcome.UPDATED and r.resubmits for r in self.results)
+
 
 # --- Columns ---------------------------------------------------------------------------------
 
@@ -235,6 +322,7 @@ _SAVOIR = frozenset({Kind.SAVOIR_FAIRE})
 
 COLUMNS: tuple[Column, ...] = (
     Column("identifier", _NO, gettext_lazy("An item's identifier: that item is updated. An identifier not yet used is kept for the new item (letters, digits, - _ .; at most 40)."), "FAB-CMSH-0042"),  # noqa: E501
+    Column("inventory_number", _NO, gettext_lazy("The institution's own catalogue number (at most 100 characters). Without an identifier, the item that has it is updated; else the new item gets it. Unique within the institution."), "1998.12.4"),  # noqa: E501
     Column("kind", _NEW, gettext_lazy("photo, oral_history or savoir_faire, or their name in French, English, German, Luxembourgish or Dutch."), "photo"),  # noqa: E501
     Column("title", _NEW, gettext_lazy("Text, at most 255 characters."), "Mineurs à la remonte"),
     Column("summary", _NO, gettext_lazy("Text, at most 600 characters."), "Fin de poste, 1954."),
@@ -277,6 +365,7 @@ _COLUMNS_BY_NAME = {column.name: column for column in COLUMNS}
 
 # Model fields each plain column sets (the others are handled one by one).
 _FIELDS_OF = {
+    "inventory_number": ("inventory_number",),
     "title": ("title",),
     "summary": ("summary",),
     "description": ("description",),
@@ -321,6 +410,16 @@ class Table:
     columns: list[str]
     rows: list[tuple[int, dict[str, str]]]  # (row number as spreadsheets count, values)
     errors: list[RowError]
+    delimiter: str = ","
+
+
+def _cell(value: str) -> str:
+    """A cell's value, without the `'` that `spreadsheet_safe` put before a leading = + - @
+    (our own exports, such as `csv_with_identifiers`, read back as they were)."""
+    value = value.strip()
+    if value.startswith("'") and value[1:2] and value[1:].startswith(FORMULA_STARTS):
+        return value[1:]
+    return value
 
 
 def _normalise_header(name: str) -> str:
@@ -410,12 +509,12 @@ def read_csv(data: bytes) -> Table:
         raise ImportRefused(
             _("Columns given twice: %(columns)s.") % {"columns": ", ".join(repeated)}
         )
-    if not ({"title", "kind"} <= set(header) or "identifier" in header):
+    if not ({"title", "kind"} <= set(header) or {"identifier", "inventory_number"} & set(header)):
         missing = [name for name in ("kind", "title") if name not in header]
         raise ImportRefused(
             _(
                 "Missing columns: %(columns)s. New items need a kind and a title; a file that "
-                "only updates items needs the identifier column."
+                "only updates items needs the identifier or inventory_number column."
             )
             % {"columns": ", ".join(missing)}
         )
@@ -439,7 +538,7 @@ def read_csv(data: bytes) -> Table:
             )
             continue
         values = {
-            name: (record[i] if i < len(record) else "").strip() for i, name in enumerate(header)
+            name: _cell(record[i] if i < len(record) else "") for i, name in enumerate(header)
         }
         # Numbered as spreadsheets number rows: the header is row 1.
         rows.append((number, values))
@@ -451,7 +550,7 @@ def read_csv(data: bytes) -> Table:
             _("The CSV file has %(count)d rows; at most %(limit)d are imported at once.")
             % {"count": len(rows), "limit": max_rows}
         )
-    return Table(columns=header, rows=rows, errors=errors)
+    return Table(columns=header, rows=rows, errors=errors, delimiter=delimiter)
 
 
 # --- Media: a folder or a ZIP ----------------------------------------------------------------
@@ -905,9 +1004,12 @@ class _Plan:
     values: dict[str, str]
     fields: dict[str, object]  # model field -> value from the row
     identifier: str = ""
+    inventory_number: str = ""
     kind: str | None = None
     existing_id: int | None = None
+    match: str = ""  # Match: how existing_id was found
     item: ArchiveItem | None = None
+    suggested: ArchiveItem | None = None  # resembled, not updated: the row creates an item
     trade_ids: list[int] | None = None
     tags: list[str] | None = None
     photos: list[_Media] | None = None
@@ -918,8 +1020,9 @@ class _Plan:
     steps: list[tuple[str, _Media | None]] | None = None
     consent: dict | None = None
     outcome: str = Outcome.CREATED
-    changed: set[str] = field(default_factory=set)
-    resubmitted: bool = False
+    changed: set[str] = field(default_factory=set)  # of the matched or suggested item
+    resubmits: bool = False  # the update sends a published item back to review
+    status_before: str = ""  # the matched or suggested item's status, before the import
 
 
 # The column a row's gap (services.review_gaps) is reported on.
@@ -947,12 +1050,14 @@ class _Errors:
 class _Importer:
     """One import: read, plan, and (unless dry run or errors) write. See the module docstring."""
 
-    def __init__(self, *, institution, user, actor, status, source, source_name, progress):
+    def __init__(
+        self, *, institution, user, actor, status, source, source_name, progress, accepted
+    ):
         self.source = source
         self.institution = institution
         self.user = user
         self.actor = actor  # None: the system (the command line without --user)
-        self.is_moderator = self.actor is None or self.actor.is_moderator
+        self.accepted = accepted
         self.status = status
         self.source_name = source_name
         self.progress = progress
@@ -977,22 +1082,33 @@ class _Importer:
         self.columns = set(table.columns)
         self.trades = _TradeIndex() if "trades" in self.columns else None
         given = {values["identifier"] for _row, values in table.rows if values.get("identifier")}
-        self.known = {
-            identifier: (pk, institution_id)
-            for identifier, pk, institution_id in ArchiveItem.objects.filter(
-                identifier__in=given
-            ).values_list("identifier", "pk", "institution_id")
-        }
+        self.known = {}
+        self.existing_kinds: dict[int, str] = {}
+        for identifier, pk, institution_id, kind in ArchiveItem.objects.filter(
+            identifier__in=given
+        ).values_list("identifier", "pk", "institution_id", "kind"):
+            self.known[identifier] = (pk, institution_id)
+            self.existing_kinds[pk] = kind
+        self.inventory: dict[str, tuple[int, str]] = {}
+        if "inventory_number" in self.columns:
+            for number, pk, identifier, kind in selectors.items_with_inventory_numbers(
+                institution_id=self.institution.pk,
+                numbers=(values["inventory_number"] for _row, values in table.rows),
+            ).values_list("inventory_number", "pk", "identifier", "kind"):
+                self.inventory[number] = (pk, identifier)
+                self.existing_kinds[pk] = kind
+        self.seen_identifiers: dict[str, int] = {}
+        self.seen_numbers: dict[str, int] = {}
         plans = []
-        seen_identifiers: dict[str, int] = {}
         for row, values in self._iterate(table.rows, _("Checking rows")):
-            plan = self._plan_row(row, values, self.source, seen_identifiers)
+            plan = self._plan_row(row, values, self.source)
             if plan is not None:
                 plans.append(plan)
         # The rows that passed are matched and validated as items even when others failed:
         # the report then lists every problem at once.
-        self._match(plans)
+        self._suggest(plans)
         self._compare(plans)
+        self._check_accepted(plans, {row for row, _values in table.rows})
         return plans
 
     def _iterate(self, rows, label):
@@ -1023,14 +1139,14 @@ class _Importer:
             return None
         return result
 
-    def _plan_row(self, row, values, source, seen_identifiers) -> _Plan | None:
+    def _plan_row(self, row, values, source) -> _Plan | None:
         errors_before = len(self.errors.items)
         add = self.errors.add
         present = set(values)
 
-        # Identifier and kind first: they decide what the other columns mean.
+        # Identifier, inventory number and kind first: they decide what the rest means.
         identifier = values.get("identifier", "")
-        existing_id = None
+        existing_id = match = None
         if identifier:
             if not _IDENTIFIER.fullmatch(identifier):
                 add(
@@ -1039,20 +1155,47 @@ class _Importer:
                     _("“%(value)s” is not an identifier: letters, digits, - _ . (at most 40).")
                     % {"value": identifier},
                 )
-            elif identifier in seen_identifiers:
+            elif identifier in self.seen_identifiers:
                 add(
                     row,
                     "identifier",
                     _("This identifier is already on row %(row)d.")
-                    % {"row": seen_identifiers[identifier]},
+                    % {"row": self.seen_identifiers[identifier]},
                 )
             else:
-                seen_identifiers[identifier] = row
+                self.seen_identifiers[identifier] = row
                 known = self.known.get(identifier)
                 if known and known[1] != self.institution.pk:
                     add(row, "identifier", _("This identifier is taken by another item."))
                 elif known:
-                    existing_id = known[0]
+                    existing_id, match = known[0], Match.IDENTIFIER
+        number = values.get("inventory_number", "")
+        if number:
+            holder = self.inventory.get(number)
+            if len(number) > INVENTORY_NUMBER_MAX_LENGTH:
+                add(
+                    row,
+                    "inventory_number",
+                    _("An inventory number has at most %(count)d characters.")
+                    % {"count": INVENTORY_NUMBER_MAX_LENGTH},
+                )
+            elif number in self.seen_numbers:
+                add(
+                    row,
+                    "inventory_number",
+                    _("This inventory number is already on row %(row)d.")
+                    % {"row": self.seen_numbers[number]},
+                )
+            elif holder is not None and not identifier:
+                existing_id, match = holder[0], Match.INVENTORY_NUMBER
+            elif holder is not None and holder[0] != existing_id:
+                add(
+                    row,
+                    "inventory_number",
+                    _("This inventory number is already that of %(identifier)s.")
+                    % {"identifier": holder[1]},
+                )
+            self.seen_numbers.setdefault(number, row)
         kind = None
         if values.get("kind"):
             kind = self._kind(values["kind"])
@@ -1069,8 +1212,11 @@ class _Importer:
             add(row, "title", _("A new item needs a title."))
 
         fields: dict[str, object] = {}
-        plan = _Plan(row=row, values=values, fields=fields, identifier=identifier)
+        plan = _Plan(
+            row=row, values=values, fields=fields, identifier=identifier, inventory_number=number
+        )
         for name in (
+            "inventory_number",
             "title",
             "summary",
             "description",
@@ -1086,7 +1232,7 @@ class _Importer:
 
         effective_kind = kind
         if effective_kind is None and existing_id is not None:
-            effective_kind = self._kind_of_existing(existing_id)
+            effective_kind = self.existing_kinds[existing_id]
         if effective_kind is not None:
             for name in present:
                 column = _COLUMNS_BY_NAME[name]
@@ -1103,20 +1249,13 @@ class _Importer:
             return None
         plan.kind = effective_kind
         plan.existing_id = existing_id
+        plan.match = match or ""
         return plan
 
     def _kind(self, value: str) -> str | None:
         if value not in self._kinds_seen:
             self._kinds_seen[value] = self.kinds.get(_fold(value))
         return self._kinds_seen[value]
-
-    def _kind_of_existing(self, pk: int) -> str:
-        if not hasattr(self, "_existing_kinds"):
-            ids = [pk for pk, _institution in self.known.values()]
-            self._existing_kinds = dict(
-                ArchiveItem.objects.filter(pk__in=ids).values_list("pk", "kind")
-            )
-        return self._existing_kinds[pk]
 
     def _parsers(self) -> dict[str, tuple[Callable[[str], object], object]]:
         """Column -> (parser of a non-empty cell, value of an empty cell), for the columns
@@ -1310,52 +1449,82 @@ class _Importer:
             return None
         return segments
 
-    # --- Matching rows to existing items -----------------------------------------------------
+    # --- Suggesting existing items for rows without identifier or inventory number -----------
 
-    def _match(self, plans: list[_Plan]) -> None:
-        institution = self.institution
-        by_checksum: dict[str, int] = {}
-        if any(p.existing_id is None and (p.photos or p.recording) for p in plans):
-            for sha256, pk in ArchiveItem.objects.filter(
-                institution=institution, media__isnull=False
-            ).values_list("media__sha256", "pk"):
-                by_checksum.setdefault(f"sha256:{sha256}", pk)
-            first_images = {}
-            for item_id, file_hash, order in ItemImage.objects.filter(
-                item__institution=institution
-            ).values_list("item_id", "image__file_hash", "sort_order"):
-                if item_id not in first_images or order < first_images[item_id][1]:
-                    first_images[item_id] = (file_hash, order)
-            for item_id, (file_hash, _order) in first_images.items():
-                by_checksum.setdefault(f"sha1:{file_hash}", item_id)
+    def _suggest(self, plans: list[_Plan]) -> None:
+        """Give each row that names no item the institution's item it most resembles: the same
+        first file, else the same values, else the same kind and title. Each item is matched
+        or suggested once; an item with another inventory number is another object."""
+        open_plans = [p for p in plans if p.existing_id is None and not p.identifier and p.kind]
+        if not open_plans:
+            return
+        items = {
+            pk: (kind, number, _fold(title))
+            for pk, kind, number, title in ArchiveItem.objects.filter(
+                institution=self.institution
+            ).values_list("pk", "kind", "inventory_number", "title")
+        }
+        if not items:
+            return
         claimed: dict[int, int] = {p.existing_id: p.row for p in plans if p.existing_id}
-        unmatched = []
-        for plan in plans:
-            if plan.existing_id is not None or plan.identifier:
-                continue
-            key = None
-            if plan.photos:
-                key = f"sha1:{plan.photos[0].sha1}"
-            elif plan.recording:
-                key = f"sha256:{plan.recording.sha256}"
-            if key is None:
-                unmatched.append(plan)
-                continue
-            pk = by_checksum.get(key)
-            if pk is None:
-                continue
-            if pk in claimed:
-                self.errors.add(
-                    plan.row,
-                    "media",
-                    _("This file is already the first file of the item on row %(row)d.")
-                    % {"row": claimed[pk]},
-                )
-                continue
-            claimed[pk] = plan.row
-            plan.existing_id = pk
-        if unmatched:
-            self._match_by_content(unmatched, claimed)
+
+        def take(plan: _Plan, candidates: Iterable[int], how: str) -> None:
+            for pk in candidates:
+                kind, number, _title = items[pk]
+                if pk in claimed or kind != plan.kind:
+                    continue
+                if number and plan.inventory_number and number != plan.inventory_number:
+                    continue
+                claimed[pk] = plan.row
+                plan.existing_id, plan.match = pk, how
+                return
+
+        by_checksum = self._items_by_first_file(open_plans)
+        for plan in open_plans:
+            key = self._first_file_key(plan)
+            if key is not None:
+                take(plan, by_checksum.get(key, ()), Match.CHECKSUM)
+        self._suggest_by_values(
+            [p for p in open_plans if p.existing_id is None and not (p.photos or p.recording)],
+            take,
+        )
+        by_title: dict[tuple[str, str], list[int]] = defaultdict(list)
+        for pk, (kind, _number, title) in items.items():
+            by_title[(kind, title)].append(pk)
+        for plan in open_plans:
+            if plan.existing_id is None and plan.fields.get("title"):
+                candidates = by_title.get((plan.kind, _fold(plan.fields["title"])), ())
+                take(plan, sorted(candidates), Match.TITLE)
+
+    @staticmethod
+    def _first_file_key(plan: _Plan) -> str | None:
+        if plan.photos:
+            return f"sha1:{plan.photos[0].sha1}"
+        if plan.recording:
+            return f"sha256:{plan.recording.sha256}"
+        return None
+
+    def _items_by_first_file(self, plans: list[_Plan]) -> dict[str, list[int]]:
+        """The institution's items by the checksum of their first file (recording or photo)."""
+        by_checksum: dict[str, list[int]] = defaultdict(list)
+        if not any(p.photos or p.recording for p in plans):
+            return by_checksum
+        institution = self.institution
+        for sha256, pk in (
+            ArchiveItem.objects.filter(institution=institution, media__isnull=False)
+            .order_by("pk")
+            .values_list("media__sha256", "pk")
+        ):
+            by_checksum[f"sha256:{sha256}"].append(pk)
+        first_images = {}
+        for item_id, file_hash, order in ItemImage.objects.filter(
+            item__institution=institution
+        ).values_list("item_id", "image__file_hash", "sort_order"):
+            if item_id not in first_images or order < first_images[item_id][1]:
+                first_images[item_id] = (file_hash, order)
+        for item_id, (file_hash, _order) in sorted(first_images.items()):
+            by_checksum[f"sha1:{file_hash}"].append(item_id)
+        return by_checksum
 
     def _content_key(self, kind, fields: dict, trade_ids, tags, names) -> tuple:
         return (
@@ -1365,15 +1534,12 @@ class _Importer:
             frozenset(tag.casefold() for tag in tags) if tags is not None else None,
         )
 
-    def _match_by_content(self, plans: list[_Plan], claimed: dict[int, int]) -> None:
+    def _suggest_by_values(self, plans: list[_Plan], take) -> None:
         """Rows with neither identifier nor media: the institution's items whose values in the
-        file's columns all equal the row's, each item taken by one row at most."""
-        names = sorted({name for plan in plans for name in plan.fields})
-        items = ArchiveItem.objects.filter(institution=self.institution).exclude(
-            pk__in=list(claimed)
-        )
-        if not items.exists():
+        file's columns all equal the row's."""
+        if not plans:
             return
+        names = sorted({name for plan in plans for name in plan.fields})
         trades = defaultdict(list)
         if "trades" in self.columns:
             for item_id, trade_id in ArchiveItem.trades.through.objects.filter(
@@ -1387,7 +1553,8 @@ class _Importer:
             ).values_list("content_object_id", "tag__name"):
                 tags[item_id].append(name)
         candidates: dict[tuple, list[int]] = defaultdict(list)
-        for values in items.order_by("pk").values("pk", "kind", *names):
+        items = ArchiveItem.objects.filter(institution=self.institution).order_by("pk")
+        for values in items.values("pk", "kind", *names):
             key = self._content_key(
                 values["kind"],
                 values,
@@ -1398,13 +1565,9 @@ class _Importer:
             candidates[key].append(values["pk"])
         defaults = self._defaults(names)
         for plan in plans:
-            if plan.kind is None:
-                continue
             fields = {**defaults, **plan.fields}
             key = self._content_key(plan.kind, fields, plan.trade_ids, plan.tags, names)
-            found = candidates.get(key)
-            if found:
-                plan.existing_id = found.pop(0)
+            take(plan, candidates.get(key, ()), Match.VALUES)
 
     @staticmethod
     def _defaults(names) -> dict:
@@ -1415,19 +1578,10 @@ class _Importer:
     def _compare(self, plans: list[_Plan]) -> None:
         existing_ids = [plan.existing_id for plan in plans if plan.existing_id]
         existing = ArchiveItem.objects.select_related("media").in_bulk(existing_ids)
-        trades, tags, images, steps, segments, consents = self._related(plans, existing_ids)
+        related = self._related(plans, existing_ids)
         for plan in plans:
             item = existing.get(plan.existing_id)
-            if item is None:
-                item = ArchiveItem(institution=self.institution, kind=plan.kind)
-                plan.item = item
-                plan.outcome = Outcome.CREATED
-                for name, value in plan.fields.items():
-                    setattr(item, name, value)
-                if plan.identifier:
-                    item.identifier = plan.identifier
-            else:
-                plan.item = item
+            if item is not None and plan.match in Match.EXACT:
                 if plan.kind != item.kind:
                     self.errors.add(
                         plan.row,
@@ -1437,13 +1591,34 @@ class _Importer:
                     )
                     continue
                 if self.actor is not None and not self.actor.may(item, "change"):
-                    self.errors.add(plan.row, "identifier", _("You cannot change this item."))
+                    self.errors.add(plan.row, plan.match, _("You cannot change this item."))
                     continue
+            elif item is not None and self.actor is not None and not self.actor.may(item, "change"):
+                item = None  # not an item this account could update: nothing to suggest
+            if item is not None:
+                changed = {
+                    name for name, value in plan.fields.items() if getattr(item, name) != value
+                }
+                changed |= self._related_changes(plan, item, *related)
+                plan.changed, plan.status_before = changed, item.status
+                plan.resubmits = bool(changed) and services.item_change_resubmits(
+                    item=item, actor=self.actor
+                )
+                if changed and plan.match not in Match.EXACT and not self._accepts(plan, item):
+                    # Only resembled: the row creates an item, and the report says which.
+                    plan.suggested, item = item, None
+            if item is None:
+                item = ArchiveItem(institution=self.institution, kind=plan.kind)
+                plan.item, plan.existing_id = item, None
+                plan.outcome = Outcome.CREATED
                 for name, value in plan.fields.items():
-                    if getattr(item, name) != value:
-                        plan.changed.add(name)
-                        setattr(item, name, value)
-                self._compare_related(plan, item, trades, tags, images, steps, segments, consents)
+                    setattr(item, name, value)
+                if plan.identifier:
+                    item.identifier = plan.identifier
+            else:
+                plan.item = item
+                for name in plan.changed & plan.fields.keys():
+                    setattr(item, name, plan.fields[name])
                 plan.outcome = Outcome.UPDATED if plan.changed else Outcome.UNCHANGED
             if plan.duration is not None and not plan.recording and not item.media_id:
                 self.errors.add(
@@ -1454,6 +1629,37 @@ class _Importer:
             for plan in plans:
                 if plan.outcome == Outcome.CREATED:
                     self._check_complete(plan)
+
+    def _accepts(self, plan: _Plan, item: ArchiveItem) -> bool:
+        """Whether the person confirmed the suggested update of `item` by this row."""
+        if not self.accepted.covers(plan.row):
+            return False
+        expected = self.accepted.expected(plan.row)
+        if expected and expected != item.identifier:
+            self.errors.add(
+                plan.row,
+                "",
+                _(
+                    "You confirmed the update of %(expected)s, but this row now resembles "
+                    "%(found)s. Check the file again."
+                )
+                % {"expected": expected, "found": item.identifier},
+            )
+            return False
+        return True
+
+    def _check_accepted(self, plans: list[_Plan], rows: set[int]) -> None:
+        """A confirmed row must still suggest an item: a confirmation never turns into the
+        creation of an item the person did not see."""
+        planned = {plan.row: plan for plan in plans}
+        for row in sorted(self.accepted.rows):
+            plan = planned.get(row)
+            if row not in rows:
+                self.errors.add(row, "", _("The file has no row %(row)d.") % {"row": row})
+            elif plan is not None and plan.match in ("", *Match.EXACT):
+                self.errors.add(
+                    row, "", _("This row resembles no item: there is no update to confirm.")
+                )
 
     def _related(self, plans, existing_ids):
         """What the matched items have that the file may change, in one query each."""
@@ -1498,45 +1704,50 @@ class _Importer:
             consents[consent.item_id] = consent
         return trades, tags, images, steps, segments, consents
 
-    def _compare_related(self, plan, item, trades, tags, images, steps, segments, consents):
+    def _related_changes(
+        self, plan, item, trades, tags, images, steps, segments, consents
+    ) -> set[str]:
+        """What the row changes among the item's trades, tags, files, transcript, consent."""
+        changed = set()
         if plan.trade_ids is not None and set(plan.trade_ids) != set(trades[item.pk]):
-            plan.changed.add("trades")
+            changed.add("trades")
         if plan.tags is not None and {t.casefold() for t in plan.tags} != {
             t.casefold() for t in tags[item.pk]
         }:
-            plan.changed.add("tags")
+            changed.add("tags")
         if plan.photos:
             wanted = [
                 (photo.sha1, (plan.captions or [""] * len(plan.photos))[i])
                 for i, photo in enumerate(plan.photos)
             ]
             if wanted != images[item.pk]:
-                plan.changed.add("images")
+                changed.add("images")
         if plan.recording:
             current = item.media.sha256 if item.media_id else None
             if plan.recording.sha256 != current:
-                plan.changed.add("media")
+                changed.add("media")
         if plan.duration is not None and (
             not item.media_id or item.media.duration_seconds != plan.duration
         ):
-            plan.changed.add("duration")
+            changed.add("duration")
         if plan.transcript:
             wanted = [(s.start_ms, s.end_ms, s.speaker, s.text) for s in plan.transcript]
             if wanted != segments[item.pk]:
-                plan.changed.add("transcript")
+                changed.add("transcript")
         if plan.steps is not None:
             wanted = [
                 (text, (media.sha1 or media.sha256) if media else None)
                 for text, media in plan.steps
             ]
             if wanted != steps[item.pk]:
-                plan.changed.add("steps")
+                changed.add("steps")
         if plan.consent:
             current = consents.get(item.pk)
             if current is None or any(
                 getattr(current, name) != value for name, value in plan.consent.items()
             ):
-                plan.changed.add("consent")
+                changed.add("consent")
+        return changed
 
     def _validate(self, plan: _Plan) -> None:
         item = plan.item
@@ -1609,9 +1820,8 @@ class _Importer:
             item.updated_at = now
             if plan.recording and "media" in plan.changed:
                 item.media = plan.recording.stored
-            if item.status == Status.PUBLISHED and not self.is_moderator:
+            if plan.resubmits:
                 item.status = Status.SUBMITTED
-                plan.resubmitted = True
             changed_fields |= plan.changed & set(_model_fields())
         if updated:
             ArchiveItem.objects.bulk_update(
@@ -1876,10 +2086,12 @@ class _Importer:
             }
             if plan.outcome == Outcome.UPDATED:
                 data["changed"] = sorted(plan.changed)
+            elif plan.suggested is not None:
+                data["resembles"] = plan.suggested.identifier
             entries.append(
                 self._log_entry(plan.item, IMPORT_ACTION, now, batch, content_type, data)
             )
-            if plan.resubmitted:
+            if plan.outcome == Outcome.UPDATED and plan.resubmits:
                 entries.append(
                     self._log_entry(
                         plan.item,
@@ -1942,12 +2154,14 @@ def import_items(
     status: str = Status.DRAFT,
     source_name: str = "",
     progress: bool = False,
+    accepted: Accepted | None = None,
 ) -> ImportReport:
     """Import the rows of `csv_data` into `institution`, with the files of `media`.
 
     `user` is the account that imports (created_by of new items; None for the command line
     without --user, which acts as the system). It must be allowed to create items for the
     institution (PermissionDenied otherwise), and to be a moderator to publish at once.
+    `accepted` lists the suggested updates the person confirmed (see the module docstring).
     Raises ImportRefused for a file that cannot be imported at all. Returns the report; its
     `errors` say row by row why nothing was saved, `saved` whether the rows were written."""
     actor = services.Actor.of(user) if user is not None else None
@@ -1967,6 +2181,7 @@ def import_items(
         source=media,
         source_name=source_name,
         progress=progress,
+        accepted=accepted or Accepted(),
     )
     report = ImportReport(source_name=source_name, institution=institution, dry_run=dry_run)
     report.rows = len(table.rows) + len({e.row for e in table.errors})
@@ -1984,13 +2199,44 @@ def import_items(
                     "saved. Run the import again."
                 )
             ) from None
-    report.results = [
-        RowResult(
-            row=plan.row,
-            outcome=plan.outcome,
-            identifier=plan.item.identifier or "",
-            title=plan.item.title,
-        )
-        for plan in plans
-    ]
+    report.results = [_result(plan) for plan in plans]
     return report
+
+
+def _columns_of(changed: set[str]) -> tuple[str, ...]:
+    """The file's columns behind the changed fields and parts, in the file's order."""
+    parts = {"images": "media", "consent": "consent_date"}
+    columns = {_COLUMN_OF_FIELD.get(name) or parts.get(name, name) for name in changed}
+    return tuple(name for name in COLUMN_NAMES if name in columns)
+
+
+def _result(plan: _Plan) -> RowResult:
+    matched = plan.suggested or (plan.item if plan.outcome != Outcome.CREATED else None)
+    return RowResult(
+        row=plan.row,
+        outcome=plan.outcome,
+        identifier=plan.item.identifier or "",
+        title=plan.item.title,
+        match=plan.match if matched is not None else "",
+        suggested=matched.identifier if matched and plan.match not in Match.EXACT else "",
+        changes=_columns_of(plan.changed) if matched is not None else (),
+        status=plan.status_before if matched is not None else "",
+        resubmits=plan.resubmits,
+    )
+
+
+def csv_with_identifiers(*, csv_data: bytes, report: ImportReport) -> bytes:
+    """The imported file again, with an `identifier` column filled with each row's item, so
+    that the next import of it updates exactly those items. Same separator, columns and rows;
+    values that a spreadsheet would run as formulas are neutralised (`spreadsheet_safe`), and
+    the import reads them back as they were. UTF-8 with a BOM, as spreadsheets expect."""
+    table = read_csv(csv_data)
+    identifiers = {result.row: result.identifier for result in report.results}
+    columns = table.columns if "identifier" in table.columns else ["identifier", *table.columns]
+    output = io.StringIO()
+    writer = csv.writer(output, delimiter=table.delimiter, lineterminator="\r\n")
+    writer.writerow(columns)
+    for row, values in table.rows:
+        values = {**values, "identifier": identifiers.get(row) or values.get("identifier", "")}
+        writer.writerow([spreadsheet_safe(values.get(name, "")) for name in columns])
+    return output.getvalue().encode("utf-8-sig")

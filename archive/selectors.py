@@ -1,6 +1,7 @@
 """Read-side queries on archive data. Keyword-only, typed, named `<entity>_<action>`."""
 
 import operator
+from collections.abc import Iterable
 from functools import reduce
 
 from django.core.cache import cache
@@ -85,6 +86,15 @@ def items_editable_by(*, user) -> QuerySet[ArchiveItem]:
     if institution is None:
         return ArchiveItem.objects.none()
     return ArchiveItem.objects.filter(institution=institution)
+
+
+def items_with_inventory_numbers(
+    *, institution_id: int, numbers: Iterable[str]
+) -> QuerySet[ArchiveItem]:
+    """The institution's items that carry one of these inventory numbers (unique within an
+    institution; another institution may use the same numbers)."""
+    numbers = {number for number in numbers if number}
+    return ArchiveItem.objects.filter(institution_id=institution_id, inventory_number__in=numbers)
 
 
 def items_viewable_by(*, user, now=None) -> QuerySet[ArchiveItem]:

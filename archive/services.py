@@ -420,9 +420,16 @@ def item_save(*, item: ArchiveItem, user) -> ArchiveItem:
     return item
 
 
+def item_change_resubmits(*, item: ArchiveItem, actor: Actor | None) -> bool:
+    """Whether a change to `item` by `actor` sends it back to review (see the module
+    docstring). `None` is the system (the command line without an account), which acts as a
+    moderator."""
+    return item.status == Status.PUBLISHED and actor is not None and not actor.is_moderator
+
+
 def _resubmit_if_published(item: ArchiveItem, actor: Actor) -> bool:
     """Apply the resubmission rule to an item about to be saved with a change by `actor`."""
-    if item.status == Status.PUBLISHED and not actor.is_moderator:
+    if item_change_resubmits(item=item, actor=actor):
         item.status = Status.SUBMITTED
         return True
     return False

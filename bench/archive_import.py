@@ -10,7 +10,8 @@ upload of bench/archive_upload.py.
 2. Generates a CSV file of 10,000 metadata-only rows (every kind, trades, tags, places, dates)
    and 200 small real JPEG photos (Pillow, 640×480) in a ZIP with their CSV file.
 3. Each measurement runs in a process of its own, so that its peak RSS is its own: import of
-   the metadata rows; the same file again (every row found unchanged); import of the photos.
+   the metadata rows; the same file again (every row found unchanged: half by their inventory
+   number, half by their values); import of the photos.
    Timed around `import_items`, Django setup excluded; the trade vocabulary and the
    institution exist before.
 4. Calls `run()` of bench/archive_upload.py (another helper's benchmark) in a process of its
@@ -64,6 +65,9 @@ def metadata_rows(count: int) -> list[dict]:
         kind = kinds[n % 3]
         first = 1880 + rng.randrange(120)
         row = {
+            # Half the rows carry a museum's inventory number (found again exactly), half none
+            # (found again by their values).
+            "inventory_number": f"{1990 + n % 30}.{n:05d}" if n % 2 == 0 else "",
             "kind": kind,
             "title": f"Fiche {n:05d} – {rng.choice(COMMUNES)}",
             "summary": "Un moment de travail au carreau, raconté par ceux qui y étaient.",

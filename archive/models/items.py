@@ -259,6 +259,15 @@ class ArchiveItem(index.Indexed, ClusterableModel):
         related_name="items",
         help_text=_("The member institution that contributed the item."),
     )
+    inventory_number = models.CharField(
+        _("inventory number"),
+        max_length=100,
+        blank=True,
+        help_text=_(
+            "The institution's own catalogue number, e.g. 1998.12.4; unique within the "
+            "institution. The bulk import finds the item again by it."
+        ),
+    )
     title = models.CharField(_("title"), max_length=255, help_text=_("A short, precise title."))
     summary = models.TextField(
         _("summary"), max_length=600, blank=True, help_text=_("One or two sentences.")
@@ -446,7 +455,15 @@ class ArchiveItem(index.Indexed, ClusterableModel):
                 | Q(year_to__isnull=True)
                 | Q(year_from__lte=models.F("year_to")),
                 name="archive_item_year_range",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["institution", "inventory_number"],
+                condition=~Q(inventory_number=""),
+                name="archive_item_unique_inventory_number",
+                violation_error_message=_(
+                    "Another item of this institution already has this inventory number."
+                ),
+            ),
         ]
 
     def __str__(self):

@@ -327,6 +327,51 @@ def test_moderators_choose_the_institution(as_moderator, world):
     assert (item.institution, item.identifier) == (world.b, "FAB-CMSH-0001")
 
 
+def assert_refused_for(response, held):
+    """The form says, on the field, which item already has the inventory number."""
+    assert response.status_code == 200
+    [message] = response.context["form"].errors["inventory_number"]
+    assert held.identifier in message
+    assert message in error_text(response)
+
+
+def test_inventory_number_is_edited_listed_searched_and_unique_per_institution(
+    as_contributor, world
+):
+    held = ArchiveItemFactory(institution=world.a, inventory_number="1998.12.4")
+    item = ArchiveItemFactory(institution=world.a, title="Avant")
+    ArchiveItemFactory(institution=world.b, inventory_number="2001.1")
+    data = form_data(as_contributor.get(url("edit", item)))
+    assert data["inventory_number"] == ""
+
+    data.update({"inventory_number": "1998.12.4", "title": "Après"})
+    refused = as_contributor.post(url("edit", item), data)
+
+    assert_refused_for(refused, held)
+    assert ArchiveItem.objects.get(pk=item.pk).title == "Avant"
+
+    data["inventory_number"] = "2001.1"  # another institution's number: free here
+    assert as_contributor.post(url("edit", item), data).status_code == 302
+    item.refresh_from_db()
+    assert item.inventory_number == "2001.1"
+
+    listing = soup(as_contributor.get(reverse(INDEX)))
+    assert "1998.12.4" in listing.select_one("tbody").get_text()
+    assert listed_identifiers(as_contributor.get(url("index", q="1998.12.4"))) == [held.identifier]
+
+
+def test_moderators_are_refused_a_taken_inventory_number_too(as_moderator, world):
+    held = ArchiveItemFactory(institution=world.b, inventory_number="A-1")
+    item = ArchiveItemFactory(institution=world.a)
+    data = form_data(as_moderator.get(url("edit", item)))
+    data.update({"institution": str(world.b.pk), "inventory_number": "A-1"})
+
+    refused = as_moderator.post(url("edit", item), data)
+
+    assert_refused_for(refused, held)
+    assert ArchiveItem.objects.get(pk=item.pk).inventory_number == ""
+
+
 def test_another_institutions_image_cannot_be_slipped_into_a_form(as_contributor, world):
     item = ArchiveItemFactory(institution=world.a)
     foreign = CustomImageFactory(collection=world.b.collection)

@@ -12,6 +12,7 @@ from types import SimpleNamespace
 
 from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import translation
 
@@ -295,22 +296,255 @@ def test_a_changed_row_updates_its_item_by_identifier(world, tmp_path):
     assert entry.data["changed"] == ["title", "trades"]
 
 
-def test_a_photo_row_is_matched_by_its_file_checksum(world, tmp_path):
+def test_a_photo_row_with_the_same_file_and_values_is_unchanged(world, tmp_path):
     media = tmp_path / "media"
     media.mkdir()
     write(media / "vue.jpg", jpeg())
     path = write(tmp_path / "a.csv", table([{"kind": "photo", "title": "Vue", "media": "vue.jpg"}]))
     command(path, "CMSH", "--media", str(media))
-    renamed = write(
-        tmp_path / "b.csv",
-        table([{"kind": "photo", "title": "Vue du carreau", "media": "vue.jpg"}]),
+
+    result = command(path, "CMSH", "--media", str(media))
+
+    assert counts(result.out)["unchanged items"] == 1
+    assert ArchiveItem.objects.count() == 1
+    assert get_image_model().objects.count() == 1
+
+
+# --- Matching: exact keys, and suggestions that need a confirmation ---------------------------
+
+
+def published_photos(tmp_path, count=3) -> tuple[Path, list[ArchiveItem]]:
+    """`count` published photo items of CMSH, each with a photo of its own, imported by the
+    system (as a moderator would); the media folder holds the photos."""
+    media = tmp_path / "media"
+    media.mkdir(exist_ok=True)
+    rows = []
+    for n in range(count):
+        write(media / f"vue-{n}.jpg", jpeg((40 * n, 90, 100)))
+        rows.append({"kind": "photo", "title": f"Chevalement {n}", "media": f"vue-{n}.jpg"})
+    command(
+        write(tmp_path / "first.csv", table(rows)),
+        "CMSH",
+        "--media",
+        str(media),
+        "--status",
+        "published",
+    )  # noqa: E501
+    items = list(ArchiveItem.objects.order_by("identifier"))
+    assert {item.status for item in items} == {Status.PUBLISHED}
+    return media, items
+
+
+def test_a_new_row_with_the_photo_of_a_published_item_leaves_that_item_alone(world, tmp_path):
+    media, published = published_photos(tmp_path)
+    rows = [
+        {"kind": "photo", "title": f"Nouvelle fiche {n}", "media": f"vue-{n}.jpg"} for n in range(3)
+    ]
+    path = write(tmp_path / "second.csv", table(rows))
+    contributor = ("--user", world.contributor.username)
+
+    dry = command(path, "CMSH", "--media", str(media), *contributor, "--dry-run")
+
+    assert counts(dry.out)["suggested updates not confirmed"] == 3
+    first = published[0].identifier
+    assert f"row 2: would update {first} (published → back to review)" in dry.out
+    assert "changes: title" in dry.out
+
+    result = command(path, "CMSH", "--media", str(media), *contributor)
+
+    assert counts(result.out)["new items"] == 3
+    assert counts(result.out)["published items back to review"] == 0
+    for item in published:
+        before = item.title
+        item.refresh_from_db()
+        assert (item.title, item.status) == (before, Status.PUBLISHED)
+    new = ArchiveItem.objects.filter(title__startswith="Nouvelle fiche")
+    assert new.count() == 3
+    # The same photo is stored once: the new items share it.
+    assert get_image_model().objects.count() == 3
+    entry = ArchiveItemLogEntry.objects.get(item_id=new.get(title="Nouvelle fiche 0").pk)
+    assert entry.data["resembles"] == first
+
+
+def test_suggested_updates_apply_only_to_the_rows_confirmed(world, tmp_path):
+    media, published = published_photos(tmp_path)
+    rows = [
+        {"kind": "photo", "title": f"Titre corrigé {n}", "media": f"vue-{n}.jpg"} for n in range(3)
+    ]
+    path = write(tmp_path / "second.csv", table(rows))
+
+    result = command(
+        path, "CMSH", "--media", str(media), "--user", world.contributor.username, "--accept", "2,3"
     )
 
-    result = command(renamed, "CMSH", "--media", str(media))
+    assert counts(result.out)["updated items"] == 2
+    assert counts(result.out)["published items back to review"] == 2
+    assert f"row 2: updates {published[0].identifier} (published → back to review" in result.out
+    for item in published:
+        item.refresh_from_db()
+    assert [(item.title, item.status) for item in published] == [
+        ("Titre corrigé 0", Status.SUBMITTED),
+        ("Titre corrigé 1", Status.SUBMITTED),
+        ("Chevalement 2", Status.PUBLISHED),
+    ]
+    assert ArchiveItem.objects.filter(title="Titre corrigé 2").count() == 1  # row 4: new
+    resubmitted = ArchiveItemLogEntry.objects.filter(action="archive.resubmit")
+    assert sorted(resubmitted.values_list("item_id", flat=True)) == [
+        published[0].pk,
+        published[1].pk,
+    ]
+
+
+def test_accept_suggested_confirms_every_suggestion(world, tmp_path):
+    media, published = published_photos(tmp_path, count=2)
+    rows = [{"kind": "photo", "title": f"Autre {n}", "media": f"vue-{n}.jpg"} for n in range(2)]
+
+    result = command(
+        write(tmp_path / "b.csv", table(rows)), "CMSH", "--media", str(media), "--accept-suggested"
+    )
+
+    assert counts(result.out)["updated items"] == 2
+    # The system acts as a moderator: the items stay published.
+    assert set(ArchiveItem.objects.values_list("title", "status")) == {
+        ("Autre 0", Status.PUBLISHED),
+        ("Autre 1", Status.PUBLISHED),
+    }
+
+
+def test_confirming_a_row_that_suggests_nothing_is_refused(world, tmp_path):
+    item = ArchiveItemFactory(institution=world.a, title="Fiche")
+    rows = [
+        {"identifier": item.identifier, "title": "Fiche"},
+        {"kind": "photo", "title": "Sans rapport"},
+    ]
+    path = write(tmp_path / "a.csv", table(rows))
+    before = state()
+
+    with pytest.raises(CommandError, match="nothing was saved"):
+        command(path, "CMSH", "--accept", "3")
+    with pytest.raises(CommandError, match="nothing was saved"):
+        command(path, "CMSH", "--accept", "9")
+
+    assert state() == before
+    report = importing.import_items(
+        csv_data=table(rows), institution=world.a, accepted=importing.Accepted(rows={3: "", 9: ""})
+    )
+    assert [(e.row, e.message) for e in report.errors] == [
+        (3, "This row resembles no item: there is no update to confirm."),
+        (9, "The file has no row 9."),
+    ]
+
+
+def test_a_corrected_summary_is_suggested_as_an_update_of_its_item(world, tmp_path):
+    rows = [{"kind": "photo", "title": "Remonte des mineurs", "summary": "Fin de poste, 1945."}]
+    command(write(tmp_path / "a.csv", table(rows)))
+    item = ArchiveItem.objects.get()
+    rows[0]["summary"] = "Fin de poste, 1954."
+    corrected = write(tmp_path / "b.csv", table(rows))
+
+    dry = command(corrected, "CMSH", "--dry-run")
+
+    assert f"row 2: would update {item.identifier} (same kind and title; changes: summary)" in (
+        dry.out
+    )
+    assert counts(dry.out)["new items"] == 1  # unless confirmed
+
+    result = command(corrected, "CMSH", "--accept", "2")
 
     assert counts(result.out)["updated items"] == 1
-    assert ArchiveItem.objects.get().title == "Vue du carreau"
-    assert get_image_model().objects.count() == 1
+    item.refresh_from_db()
+    assert ArchiveItem.objects.get() == item
+    assert item.summary == "Fin de poste, 1954."
+
+
+def test_inventory_numbers_find_the_item_again(world, tmp_path):
+    rows = [
+        {"inventory_number": "1998.12.4", "kind": "photo", "title": "Lampe", "summary": "Lampe"},
+        {"inventory_number": "1998.12.5", "kind": "photo", "title": "Casque"},
+    ]
+    command(write(tmp_path / "a.csv", table(rows)))
+    lamp = ArchiveItem.objects.get(inventory_number="1998.12.4")
+    rows[0]["summary"] = "Lampe de mineur, modèle Arras"  # a typo fixed: no confirmation needed
+    rows[1]["title"] = "Casque à lampe"
+
+    result = command(write(tmp_path / "b.csv", table(rows)))
+
+    assert counts(result.out)["updated items"] == 2
+    assert counts(result.out)["new items"] == 0
+    assert ArchiveItem.objects.count() == 2
+    lamp.refresh_from_db()
+    assert lamp.summary == "Lampe de mineur, modèle Arras"
+    assert ArchiveItem.objects.get(inventory_number="1998.12.5").title == "Casque à lampe"
+    # A file that only updates needs no kind or title.
+    update = table([{"inventory_number": "1998.12.4", "credit_line": "Coll. CHM"}])
+    command(write(tmp_path / "c.csv", update))
+    lamp.refresh_from_db()
+    assert lamp.credit_line == "Coll. CHM"
+
+
+def test_inventory_numbers_are_unique_within_an_institution_only(world, tmp_path):
+    rows = [{"inventory_number": "INV-1", "kind": "photo", "title": "Vue"}]
+    command(write(tmp_path / "a.csv", table(rows)), "CMSH")
+    command(write(tmp_path / "a.csv", table(rows)), "TISS")
+
+    assert sorted(ArchiveItem.objects.values_list("institution__code", "inventory_number")) == [
+        ("CMSH", "INV-1"),
+        ("TISS", "INV-1"),
+    ]
+    held = ArchiveItem.objects.get(institution=world.a)
+    other = ArchiveItemFactory(institution=world.a, title="Autre")
+    twice = [
+        {"inventory_number": "INV-2", "kind": "photo", "title": "A"},
+        {"inventory_number": "INV-2", "kind": "photo", "title": "B"},
+        {"identifier": other.identifier, "inventory_number": "INV-1"},
+    ]
+    report = importing.import_items(csv_data=table(twice), institution=world.a)
+    assert [(e.row, e.column, e.message) for e in report.errors] == [
+        (3, "inventory_number", "This inventory number is already on row 2."),
+        (4, "inventory_number", f"This inventory number is already that of {held.identifier}."),
+    ]
+    # The database holds the rule too, whatever path writes; an empty number is no number.
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ArchiveItem.objects.filter(pk=other.pk).update(inventory_number="INV-1")
+    ArchiveItem.objects.filter(institution=world.a).update(inventory_number="")
+
+
+def test_the_file_comes_back_with_identifiers_and_updates_exactly(world, tmp_path):
+    rows = [
+        {
+            "identifier": "",
+            "kind": "photo",
+            "title": "Vue",
+            "longitude": "-1,5",
+            "latitude": "47,2",
+        },
+        {"kind": "photo", "title": '=HYPERLINK("http://x.invalid")', "summary": "@moi"},
+        {"identifier": "ANCIEN-7", "kind": "savoir_faire", "title": "Tisser"},
+    ]
+    source = write(tmp_path / "a.csv", table(rows, delimiter=";"))
+    back = tmp_path / "with-identifiers.csv"
+
+    with pytest.raises(CommandError, match="not a dry run"):
+        command(source, "CMSH", "--dry-run", "--write-identifiers", str(back))
+    command(source, "CMSH", "--write-identifiers", str(back))
+
+    text = back.read_bytes().decode("utf-8-sig")
+    lines = text.splitlines()
+    assert lines[0] == "identifier;kind;title;longitude;latitude;summary"
+    assert lines[1].startswith("FAB-CMSH-0001;photo;Vue;'-1,5;47,2")
+    # What a spreadsheet would run as a formula is written as text.
+    assert "'=HYPERLINK" in lines[2] and ";'@moi" in lines[2]
+    assert lines[3].startswith("ANCIEN-7;savoir_faire;Tisser")
+
+    edited = back.read_bytes().replace(b";Vue;", b";Vue du puits;")
+    result = command(write(tmp_path / "b.csv", edited))
+
+    assert (counts(result.out)["updated items"], counts(result.out)["new items"]) == (1, 0)
+    assert counts(result.out)["unchanged items"] == 2
+    assert ArchiveItem.objects.count() == 3
+    first = ArchiveItem.objects.get(identifier="FAB-CMSH-0001")
+    assert (first.title, str(first.longitude)) == ("Vue du puits", "-1.500000")
+    assert ArchiveItem.objects.get(identifier="FAB-CMSH-0002").title.startswith("=HYPERLINK")
 
 
 def test_a_contributor_changing_a_published_item_sends_it_back_to_review(world, tmp_path):
@@ -590,9 +824,11 @@ def test_admin_upload_report_confirm(client, world, tmp_path):
 
     done = client.post(reverse(CONFIRM_URL), {"token": token})
 
-    assert done.status_code == 302 and done.url == reverse("archive_items:index")
+    assert done.status_code == 200
+    assert soup(done).select_one("[data-count=created]").get_text(strip=True) == "3"
     assert ArchiveItem.objects.filter(institution=world.a).count() == 3
-    assert staged_folders() == set()
+    # The upload is gone; only the file with identifiers waits for its download.
+    assert [name.rsplit("/", 1)[1] for name in staged_folders()] == ["identifiers.csv"]
     again = client.post(reverse(CONFIRM_URL), {"token": token}, follow=True)
     assert "expired or is not yours" in again.content.decode()
     assert ArchiveItem.objects.count() == 3
@@ -766,3 +1002,114 @@ def test_only_moderators_publish_at_once(client, world, tmp_path):
     item = ArchiveItem.objects.get()
     assert (item.status, item.created_by) == (Status.PUBLISHED, world.moderator)
     assert item.published_at is not None
+
+
+def confirm(client, report, accept=()):
+    token = soup(report).select_one("[data-archive-import-confirm] input[name=token]")["value"]
+    return client.post(reverse(CONFIRM_URL), {"token": token, "accept": list(accept)})
+
+
+def photos_zip(count: int) -> bytes:
+    output = io.BytesIO()
+    with zipfile.ZipFile(output, "w") as archive:
+        for n in range(count):
+            archive.writestr(f"vue-{n}.jpg", jpeg((40 * n, 90, 100)))
+    return output.getvalue()
+
+
+def test_admin_suggested_updates_wait_for_a_tick(client, world, tmp_path):
+    media, published = published_photos(tmp_path, count=2)
+    client.force_login(world.contributor)
+    rows = table(
+        [{"kind": "photo", "title": f"Autre {n}", "media": f"vue-{n}.jpg"} for n in (0, 1)]
+    )
+
+    report = upload(client, rows, photos_zip(2))
+
+    page = soup(report)
+    assert page.select_one("[data-count=suggested]").get_text(strip=True) == "2"
+    suggestion = page.select_one("[data-archive-import-suggestions] tr[data-row='2']")
+    text = suggestion.get_text(" ", strip=True)
+    assert f"would update {published[0].identifier} (published → back to review)" in text
+    assert "same first file" in text and "title" in text
+    tick = suggestion.select_one("input[type=checkbox][name=accept]")
+    assert tick["value"] == f"2:{published[0].identifier}" and not tick.has_attr("checked")
+
+    done = confirm(client, report, accept=[tick["value"]])
+
+    assert soup(done).select_one("[data-count=updated]").get_text(strip=True) == "1"
+    assert soup(done).select_one("[data-count=resubmitted]").get_text(strip=True) == "1"
+    untouched = soup(done).select_one("[data-archive-import-results] tr[data-row='3']")
+    assert f"resembles {published[1].identifier}, which was left as it was" in (
+        untouched.get_text(" ", strip=True)
+    )
+    for item in published:
+        item.refresh_from_db()
+    assert [(item.title, item.status) for item in published] == [
+        ("Autre 0", Status.SUBMITTED),  # ticked
+        ("Chevalement 1", Status.PUBLISHED),  # not ticked: left alone, a new item instead
+    ]
+    assert ArchiveItem.objects.filter(title="Autre 1", status=Status.DRAFT).count() == 1
+
+
+def test_admin_a_tick_for_another_item_than_the_one_shown_saves_nothing(client, world, tmp_path):
+    media, published = published_photos(tmp_path, count=1)
+    client.force_login(world.contributor)
+    rows = table([{"kind": "photo", "title": "Autre", "media": "vue-0.jpg"}])
+    report = upload(client, rows, photos_zip(1))
+    before = state()
+
+    done = confirm(client, report, accept=["2:FAB-CMSH-0999"])
+
+    assert "now resembles" in done.content.decode()
+    assert state()["items"] == before["items"]
+
+
+def test_admin_download_with_identifiers_then_update_exactly(client, world):
+    client.force_login(world.contributor)
+    rows = [
+        {"kind": "photo", "title": "Vue", "summary": "Une coquille"},
+        {"kind": "savoir_faire", "title": "-Tisser", "summary": "Étapes"},
+    ]
+    done = confirm(client, upload(client, table(rows)))
+    link = soup(done).select_one("[data-archive-import-identifiers]")["href"]
+
+    download = client.get(link)
+
+    assert download.status_code == 200
+    assert "fiches-identifiers.csv" in download["Content-Disposition"]
+    data = b"".join(download.streaming_content)
+    assert data.decode("utf-8-sig").splitlines() == [
+        "identifier,kind,title,summary",
+        "FAB-CMSH-0001,photo,Vue,Une coquille",
+        "FAB-CMSH-0002,savoir_faire,'-Tisser,Étapes",
+    ]
+    client.force_login(world.other)
+    assert client.get(link, follow=True).status_code == 404  # bound to its user
+    client.force_login(world.contributor)
+
+    report = upload(client, data.replace(b"Une coquille", "Un corrigé".encode()))
+
+    assert soup(report).select_one("[data-count=updated]").get_text(strip=True) == "1"
+    assert soup(report).select_one("[data-count=created]").get_text(strip=True) == "0"
+    assert soup(report).select_one("[data-archive-import-suggestions]") is None
+    confirm(client, report)
+    assert sorted(ArchiveItem.objects.values_list("identifier", "title", "summary")) == [
+        ("FAB-CMSH-0001", "Vue", "Un corrigé"),
+        ("FAB-CMSH-0002", "-Tisser", "Étapes"),
+    ]
+
+
+def test_admin_report_says_when_an_exact_update_sends_an_item_back_to_review(client, world):
+    item = ArchiveItemFactory(
+        institution=world.a, status=Status.PUBLISHED, title="Lampe", inventory_number="1998.4"
+    )
+    client.force_login(world.contributor)
+
+    report = upload(client, table([{"inventory_number": "1998.4", "title": "Lampe Arras"}]))
+
+    row = soup(report).select_one("[data-archive-import-results] tr[data-row='2']")
+    text = row.get_text(" ", strip=True)
+    assert item.identifier in text and "same inventory number" in text
+    assert "published → back to review" in text
+    assert soup(report).select_one("[data-count=resubmitted]").get_text(strip=True) == "1"

@@ -197,6 +197,17 @@ def test_an_unknown_identifier_is_not_found(client, site_tree):
     assert client.get("/fr/archive/FAB-XXXX-9999/").status_code == 404
 
 
+def test_the_page_shows_the_inventory_number(client, site_tree, empty_cache):
+    numbered = PublishedItemFactory(inventory_number="1998.12.4")
+    plain = PublishedItemFactory()
+
+    facts = page_of(client.get(detail_url(numbered))).select_one(".archive-item__facts")
+
+    assert "Numéro d’inventaire 1998.12.4" in facts.get_text(" ", strip=True)
+    plain_facts = page_of(client.get(detail_url(plain))).select_one(".archive-item__facts")
+    assert plain_facts.select_one("[data-inventory-number]") is None
+
+
 def test_a_members_only_item_asks_anonymous_visitors_to_log_in(client, site_tree, empty_cache):
     item = PublishedItemFactory(access=Access.MEMBERS)
 

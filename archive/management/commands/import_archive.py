@@ -5,7 +5,15 @@ from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from archive.importing import ImportRefused, ImportReport, import_items, media_source
+from archive.importing import (
+    Accepted,
+    ImportRefused,
+    ImportReport,
+    Outcome,
+    csv_with_identifiers,
+    import_items,
+    media_source,
+)
 from archive.models import ArchiveItem, Institution
 
 Status = ArchiveItem.Status
@@ -15,8 +23,9 @@ class Command(BaseCommand):
     help = (
         "Import archive items from a CSV file (columns: see README.md, 'Bulk import'), with "
         "their media from a folder or a ZIP archive. All rows or none: nothing is saved when a "
-        "row fails, or with --dry-run. Running the same file again updates, never duplicates. "
-        "Exit status 1 when the file is refused."
+        "row fails, or with --dry-run. Rows are matched to items by identifier or "
+        "inventory_number; an item a row only resembles (same file, values or title) is "
+        "updated only with --accept. Exit status 1 when the file is refused."
     )
 
     def add_arguments(self, parser):
@@ -53,6 +62,25 @@ class Command(BaseCommand):
             "consent); published needs a moderator or no --user.",
         )
         parser.add_argument(
+            "--accept",
+            metavar="ROW,ROW",
+            action="append",
+            default=[],
+            help="Rows (numbered as in the report) whose suggested update you confirm: the "
+            "row updates the item it resembles instead of creating a new one.",
+        )
+        parser.add_argument(
+            "--accept-suggested",
+            action="store_true",
+            help="Confirm every suggested update that the dry run lists.",
+        )
+        parser.add_argument(
+            "--write-identifiers",
+            metavar="PATH",
+            help="After the import, write the same CSV file to PATH with the identifier column "
+            "filled in, so that importing it again updates exactly these items.",
+        )
+        parser.add_argument(
             "--no-progress", action="store_true", help="No progress bar, even on a terminal."
         )
 
@@ -64,6 +92,9 @@ class Command(BaseCommand):
             raise CommandError(
                 _("Cannot read %(path)s: %(error)s.") % {"path": path, "error": error.strerror}
             ) from None
+        if options["write_identifiers"] and options["dry_run"]:
+            raise CommandError(_("--write-identifiers needs an import, not a dry run."))
+        accepted = Accepted(rows=self._rows(options["accept"]), every=options["accept_suggested"])
         code = options["institution"].strip().upper()
         institution = Institution.objects.filter(code=code).select_related("member").first()
         if institution is None:
@@ -85,6 +116,7 @@ class Command(BaseCommand):
                     status=options["status"],
                     source_name=path.name,
                     progress=not options["no_progress"] and options["verbosity"] > 0,
+                    accepted=accepted,
                 )
         except (ImportRefused, PermissionDenied) as error:
             raise CommandError(
@@ -94,7 +126,21 @@ class Command(BaseCommand):
 
         if report.errors:
             self._errors(report)
+        else:
+            self._matches(report)
         self._summary(report)
+        if report.saved and options["write_identifiers"]:
+            target = Path(options["write_identifiers"])
+            try:
+                target.write_bytes(csv_with_identifiers(csv_data=data, report=report))
+            except OSError as error:
+                raise CommandError(
+                    _("The import is saved, but %(path)s cannot be written: %(error)s.")
+                    % {"path": target, "error": error.strerror}
+                ) from None
+            self.stdout.write(
+                _("%(path)s: the file with every row's identifier.") % {"path": target}
+            )
         if report.errors:
             raise CommandError(
                 _(
@@ -103,6 +149,47 @@ class Command(BaseCommand):
                 )
                 % {"count": len(report.errors), "file": path.name}
             )
+
+    @staticmethod
+    def _rows(values: list[str]) -> dict[int, str]:
+        rows = {}
+        for value in values:
+            for part in value.split(","):
+                if not part.strip().isdigit():
+                    raise CommandError(
+                        _("--accept takes row numbers separated by commas, not “%(value)s”.")
+                        % {"value": part.strip()}
+                    )
+                rows[int(part)] = ""
+        return rows
+
+    def _matches(self, report: ImportReport) -> None:
+        """The rows a person must see before (or after) the import: items they resemble but
+        do not update, and published items that an update sends back to review."""
+        for result in report.results:
+            if result.pending:
+                line = _(
+                    "row %(row)d: %(suggestion)s (%(match)s; changes: %(changes)s); not "
+                    "confirmed, so a new item is created instead (--accept %(row)d to update it)"
+                ) % {
+                    "row": result.row,
+                    "suggestion": result.suggestion_label,
+                    "match": result.match_label,
+                    "changes": ", ".join(result.changes),
+                }
+                self.stdout.write(line, self.style.WARNING)
+            elif result.outcome == Outcome.UPDATED and result.resubmits:
+                line = _("row %(row)d: updates %(identifier)s (%(review)s; changes: %(changes)s)")
+                self.stdout.write(
+                    line
+                    % {
+                        "row": result.row,
+                        "identifier": result.identifier,
+                        "review": result.review_label,
+                        "changes": ", ".join(result.changes),
+                    },
+                    self.style.WARNING,
+                )
 
     def _errors(self, report: ImportReport) -> None:
         width = max(len(_("column")), *(len(error.column) for error in report.errors))
@@ -125,6 +212,8 @@ class Command(BaseCommand):
                 (_("new items"), report.created),
                 (_("updated items"), report.updated),
                 (_("unchanged items"), report.unchanged),
+                (_("suggested updates not confirmed"), len(report.suggestions)),
+                (_("published items back to review"), report.resubmitted),
             ]
             if not report.dry_run:
                 lines += [
