@@ -904,7 +904,7 @@ def _open_photo(source, *, formats=_PHOTO_PILLOW_FORMATS, content=_KIND_IN_SENTE
 
 
 # --- Storage names ---------------------------------------------------------------------------
-_PREFIX = re.compile(r"[a-z0-9-]+(?:/[a-z0-9-]+)*")
+_PREFIX = re.compile(r"[a-z0-9_-]+(?:/[a-z0-9_-]+)*")
 _EXTENSION = re.compile(r"[a-z0-9]{1,10}")
 
 
@@ -912,8 +912,8 @@ def generated_name(*, prefix: str, extension: str) -> str:
     """A fresh storage key, `<prefix>/<yyyy>/<mm>/<random hex>.<extension>`.
 
     Nothing of the contributor's file name goes into it: pass the `extension` of a
-    ValidatedFile. `prefix` is one or more lowercase segments (letters, digits, hyphens)
-    separated by single slashes, so the key cannot climb out of it.
+    ValidatedFile. `prefix` is one or more lowercase segments (letters, digits, hyphens,
+    underscores) separated by single slashes, so the key cannot climb out of it.
     """
     if not _PREFIX.fullmatch(prefix):
         raise ValueError(f"Invalid storage prefix: {prefix!r}")
@@ -921,6 +921,19 @@ def generated_name(*, prefix: str, extension: str) -> str:
         raise ValueError(f"Invalid extension: {extension!r}")
     now = timezone.now()
     return f"{prefix}/{now:%Y}/{now:%m}/{uuid.uuid4().hex}.{extension}"
+
+
+def generated_name_for(name: str, *, prefix: str, kind: Kind | str) -> str:
+    """`generated_name` for a file that arrives named `name`, when no ValidatedFile says its
+    extension (Wagtail's images and their renditions). Only the extension is kept: the one
+    the kind stores when the kind accepts it (`IMG.JPEG` -> `jpg`), else the name's own if it
+    is a plain one (a GIF in the image library), else `bin`."""
+    stem, dot, extension = re.split(r"[\\/]", name or "")[-1].rpartition(".")
+    extension = extension.lower() if dot and stem else ""
+    extension = accepted_extensions(kind=kind).get(extension, extension)
+    if not _EXTENSION.fullmatch(extension):
+        extension = "bin"
+    return generated_name(prefix=prefix, extension=extension)
 
 
 # --- Photo metadata --------------------------------------------------------------------------
