@@ -527,7 +527,10 @@ def _sniff_text(head: bytes) -> DetectedType | None:
 class UploadRejected(ValidationError):
     """A file refused by `validate_upload`. `code` says why (empty, too_large, unrecognised,
     not_accepted, wrong_kind, name_mismatch, type_mismatch, damaged, too_many_pixels); the
-    message, translated, says it to the contributor."""
+    message, translated, says it to the contributor. `detected` is what the content was
+    recognised as when it is another kind of file (wrong_kind)."""
+
+    detected: DetectedType | None = None
 
 
 @dataclass(frozen=True)
@@ -711,11 +714,13 @@ def _not_of_kind(detected: DetectedType | None, kind: Kind) -> UploadRejected:
     params["other_kind"] = _KIND_IN_SENTENCE[detected.kind]
     if detected is MP4_MEDIA:
         params["other_kind"] = _("a video or an audio recording")
-    return UploadRejected(
+    error = UploadRejected(
         _("This file is not %(kind)s: its content is %(content)s. Add it as %(other_kind)s."),
         code="wrong_kind",
         params=params,
     )
+    error.detected = detected
+    return error
 
 
 def _check_claims(detected: DetectedType, claimed_name: str, claimed_mime: str) -> None:
