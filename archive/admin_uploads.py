@@ -1,4 +1,4 @@
-"""Admin side of direct uploads (archive/uploads.py): a page to upload recordings and documents,
+"""Admin side of direct uploads (archive/uploads.py): a page to upload recordings and videos,
 an upload control beside every recording picker of the item form, and the three endpoints the
 browser calls (start, receive for local storage, complete). Registered in
 archive/wagtail_hooks.py under /admin/archive/uploads/.
@@ -108,7 +108,8 @@ class MediaUploadSelect(forms.Select):
 
 
 class UploadPageView(WagtailAdminTemplateMixin, TemplateView):
-    """Upload recordings, videos, photos and documents; lists the latest uploads."""
+    """Upload recordings and videos (uploads.KINDS); lists the latest uploads. The page sends
+    photos to the image library, where items choose them."""
 
     template_name = "archive/admin/upload.html"
     page_title = gettext_lazy("Upload archive files")
@@ -130,7 +131,7 @@ class UploadPageView(WagtailAdminTemplateMixin, TemplateView):
             recent = recent.filter(institution_id=self.actor.institution_id)
             institutions = []
         context.update(
-            upload={"kinds": kind_options(Kind.values), **upload_urls()},
+            upload={"kinds": kind_options(uploads.KINDS), **upload_urls()},
             institutions=institutions,
             recent=recent[:RECENT_UPLOADS],
             next_url=self.request.GET.get("next", ""),

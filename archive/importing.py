@@ -1898,10 +1898,11 @@ class _Importer:
     def _store_photo(self, source, media: _Media, image_model, collection):
         with source.open(media.path) as fileobj:
             data = fileobj.read()
-        # The name is ours: nothing of the contributor's file name reaches the storage.
+        # The stored name is the model's own (CustomImage.get_upload_to): only the checked
+        # format's extension is passed on.
         image = image_model(
             title=posixpath.splitext(posixpath.basename(media.path))[0][:255],
-            file=ContentFile(data, name=f"{uuid.uuid4().hex}.{media.extension}"),
+            file=ContentFile(data, name=f"photo.{media.extension}"),
             collection=collection,
             uploaded_by_user=self.user,
             file_size=media.size,

@@ -3,14 +3,17 @@
 Every file the site writes to the default storage is named by a row: archive recordings and
 documents by `MediaFile.key`, Wagtail's original images by `CustomImage.file`, their
 renditions by `CustomRendition.file`, documents and admin avatars by their models' file
-fields. The audit lists, under the prefixes those files live in, the objects no row names
-(orphans: a failed deletion after commit, an upload abandoned half-way, a crash between
-storing and saving) and the rows whose object is gone (a broken image or recording).
+fields, and a file of Wagtail's multiple upload waiting for its form by `UploadedFile.file`.
+The audit lists, under the prefixes those files live in, the objects no row names (orphans:
+a failed deletion after commit, an upload abandoned half-way, a crash between storing and
+saving) and the rows whose object is gone (a broken image or recording).
 
 Orphans younger than a grace period (ARCHIVE_STORAGE_AUDIT_GRACE_HOURS, 24 h by default) are
 listed apart and never deleted: an upload in flight stores its object before its row exists.
 Objects under an `incoming/` upload prefix (archive/uploads.py) get at least the time their
-upload token stays valid, whatever the grace.
+upload token stays valid, whatever the grace. A multiple-upload file older than the grace
+whose form was never filled in (nor its upload deleted) is an abandoned upload: reported, and
+deleted with its row like an orphan.
 Rows are read before the objects are listed, so that a file stored and recorded during the
 audit can only look like a young orphan; before deleting, the candidates are checked against
 the rows once more. Rows without objects are only reported: what to do about a lost original
@@ -34,6 +37,7 @@ from django.utils.translation import gettext_lazy as _
 
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
+from wagtail.models import UploadedFile
 from wagtail.users.models import UserProfile
 
 from archive import uploads
@@ -55,6 +59,8 @@ class Source:
     prefix: str  # ends with "/"
     model: type
     field: str  # the field holding the storage name
+    # Rows that stand for an upload in progress: past the grace, row and file are abandoned.
+    in_progress: bool = False
 
     def rows(self) -> Iterator[tuple[object, str]]:
         """(primary key, storage name) of every row that names a file."""
@@ -79,6 +85,13 @@ def sources() -> list[Source]:
         Source(_("Image renditions"), "images/", image_model.get_rendition_model(), "file"),
         Source(_("Documents"), "documents/", get_document_model(), "file"),
         Source(_("Admin avatars"), "avatar_images/", UserProfile, "avatar"),
+        Source(
+            _("Unfinished multiple uploads"),
+            "wagtail_uploads/",
+            UploadedFile,
+            "file",
+            in_progress=True,
+        ),
     ]
 
 
@@ -96,6 +109,16 @@ class MissingObject:
     source: Source
     pk: object
     name: str
+
+
+@dataclass(frozen=True)
+class AbandonedUpload:
+    """A file of Wagtail's multiple upload whose form was never filled in, older than the
+    grace, and the row that keeps it."""
+
+    source: Source
+    pk: object
+    object: StoredObject
 
 
 @dataclass
@@ -116,6 +139,7 @@ class AuditReport:
     orphans: list[StoredObject] = field(default_factory=list)  # no row, older than the grace
     recent: list[StoredObject] = field(default_factory=list)  # no row, within the grace
     missing: list[MissingObject] = field(default_factory=list)
+    abandoned: list[AbandonedUpload] = field(default_factory=list)
     deleted: list[StoredObject] = field(default_factory=list)
     failed: list[tuple[StoredObject, str]] = field(default_factory=list)
     grace: timedelta = DEFAULT_GRACE
@@ -126,9 +150,15 @@ class AuditReport:
         return [obj for obj in self.orphans if obj.name not in deleted]
 
     @property
+    def remaining_abandoned(self) -> list[AbandonedUpload]:
+        deleted = {obj.name for obj in self.deleted}
+        return [upload for upload in self.abandoned if upload.object.name not in deleted]
+
+    @property
     def clean(self) -> bool:
-        """Nothing left to fix: no row without its object, no old orphan left in place."""
-        return not self.missing and not self.remaining_orphans
+        """Nothing left to fix: no row without its object, no old orphan or abandoned upload
+        left in place."""
+        return not self.missing and not self.remaining_orphans and not self.remaining_abandoned
 
 
 # --- Listing ----------------------------------------------------------------------------------
@@ -254,6 +284,10 @@ def storage_audit(
             area.objects += 1
             area.bytes += obj.size
             if obj.name in named:
+                source, pk = named[obj.name]
+                if source.in_progress and now - obj.modified >= grace:
+                    report.abandoned.append(AbandonedUpload(source, pk, obj))
+                    area.orphans += 1
                 continue
             if now - obj.modified < _grace_for(obj.name, grace):
                 report.recent.append(obj)
@@ -273,8 +307,9 @@ def storage_audit(
         report.missing.append(MissingObject(source, pk, name))
         area_of[source.prefix].missing += 1
 
-    if delete_orphans and report.orphans:
+    if delete_orphans and (report.orphans or report.abandoned):
         candidates = _still_unnamed(report.orphans, all_sources)
+        candidates += _forget_abandoned(report.abandoned)
         report.failed = _delete(storage, candidates)
         failed = {obj.name for obj, _reason in report.failed}
         report.deleted = [obj for obj in candidates if obj.name not in failed]
@@ -284,6 +319,18 @@ def storage_audit(
                     area.deleted += 1
                     break
     return report
+
+
+def _forget_abandoned(abandoned: list[AbandonedUpload]) -> list[StoredObject]:
+    """Delete the rows of `abandoned` uploads that still stand as listed (their upload was not
+    finished or removed in the meantime); return their objects, to delete next."""
+    objects = []
+    for upload in abandoned:
+        source = upload.source
+        rows = source.model._base_manager.filter(pk=upload.pk, **{source.field: upload.object.name})
+        if rows.delete()[0]:
+            objects.append(upload.object)
+    return objects
 
 
 def _still_unnamed(objects: list[StoredObject], all_sources: list[Source]) -> list[StoredObject]:

@@ -4,7 +4,7 @@ A recording of two hours weighs gigabytes; it must never pass through (or sit in
 process. The flow, in three steps, each a service here (the admin views in
 archive/admin_uploads.py are thin wrappers):
 
-1. `upload_start`: a contributor says what the file is (audio, video, photo, document), its
+1. `upload_start`: a contributor says what the file is (audio or video: see KINDS), its
    size and its name. The server checks the size against the kind's limit
    (`validation.max_upload_bytes`) and answers where to send the file:
    - with S3 storage, a presigned POST (boto3 `generate_presigned_post`) that expires within
@@ -78,6 +78,10 @@ FINAL = "media"
 # only known once the content is checked, and a client-chosen text/html must never be kept.
 # Players get the checked type through the presigned URL's response override (serving.py).
 STORED_CONTENT_TYPE = "application/octet-stream"
+# What these uploads take: the large media that the items' recording pickers offer. Photos
+# (HEIC and TIFF scans too) go through Wagtail's image library, where items choose them; a
+# photo or document uploaded here could never be attached to anything.
+KINDS = (Kind.AUDIO, Kind.VIDEO)
 
 
 class UploadError(ArchiveError):
@@ -175,11 +179,29 @@ def _display_name(name: str) -> str:
     return base[-255:]
 
 
+def not_taken(kind: Kind, *, content: str = "") -> UploadError:
+    """The refusal of a file of a `kind` these uploads do not take (a photo, a document),
+    saying where it goes instead; `content` describes what the file was found to be."""
+    sentences = [_("This file is %(content)s.") % {"content": content}] if content else []
+    sentences.append(_("Archive uploads take audio recordings and videos only."))
+    if kind == Kind.PHOTO:
+        sentences.append(
+            _("Add photos to the image library (Images in the menu): items choose them there.")
+        )
+    else:
+        sentences.append(_("Add documents to the document library (Documents in the menu)."))
+    return UploadError(" ".join(sentences), code="not_taken")
+
+
 def _extension(kind: Kind, name: str) -> str:
     accepted = accepted_extensions(kind=kind)
     stem, dot, extension = _display_name(name).rpartition(".")
-    if dot and stem and extension.lower() in accepted:
-        return accepted[extension.lower()]
+    extension = extension.lower() if dot and stem else ""
+    if extension in accepted:
+        return accepted[extension]
+    for other in Kind:
+        if other not in KINDS and extension in accepted_extensions(kind=other):
+            raise not_taken(other)
     raise UploadError(
         _(
             "The file's name must end with the extension of an accepted format for "
@@ -212,7 +234,8 @@ def upload_start(
     """Prepare one upload of a `kind` file of `size` bytes named `name` for `institution`.
 
     Raises PermissionDenied when `user` may not add files for the institution, UploadError
-    for an unknown kind, a size over the kind's limit or a name without an accepted extension.
+    for a kind not in KINDS, a size over the kind's limit or a name without an accepted
+    extension.
     """
     storage = storage or default_storage
     _check_may_upload(user, institution.pk)
@@ -221,9 +244,11 @@ def upload_start(
     except ValueError:
         raise UploadError(
             _("Choose what the file is: %(kinds)s.")
-            % {"kinds": ", ".join(str(label).lower() for label in Kind.labels)},
+            % {"kinds": ", ".join(kind.label.lower() for kind in KINDS)},
             code="kind",
         ) from None
+    if kind not in KINDS:
+        raise not_taken(kind)
     limit = max_upload_bytes(kind=kind)
     if not isinstance(size, int) or size <= 0:
         raise UploadError(_("The file is empty."), code="empty")
@@ -375,6 +400,9 @@ def _complete(ticket: UploadTicket, user, storage: Storage) -> UploadResult:
             )
     except UploadRejected as error:
         _discard(storage, ticket.final_key)
+        detected = error.detected
+        if detected is not None and detected.kind is not None and detected.kind not in KINDS:
+            raise not_taken(detected.kind, content=detected.description) from error
         raise UploadError(" ".join(error.messages), code=error.code or "rejected") from error
     except BaseException:
         _discard(storage, ticket.final_key)

@@ -527,7 +527,10 @@ def _sniff_text(head: bytes) -> DetectedType | None:
 class UploadRejected(ValidationError):
     """A file refused by `validate_upload`. `code` says why (empty, too_large, unrecognised,
     not_accepted, wrong_kind, name_mismatch, type_mismatch, damaged, too_many_pixels); the
-    message, translated, says it to the contributor."""
+    message, translated, says it to the contributor. `detected` is what the content was
+    recognised as when it is another kind of file (wrong_kind)."""
+
+    detected: DetectedType | None = None
 
 
 @dataclass(frozen=True)
@@ -711,11 +714,13 @@ def _not_of_kind(detected: DetectedType | None, kind: Kind) -> UploadRejected:
     params["other_kind"] = _KIND_IN_SENTENCE[detected.kind]
     if detected is MP4_MEDIA:
         params["other_kind"] = _("a video or an audio recording")
-    return UploadRejected(
+    error = UploadRejected(
         _("This file is not %(kind)s: its content is %(content)s. Add it as %(other_kind)s."),
         code="wrong_kind",
         params=params,
     )
+    error.detected = detected
+    return error
 
 
 def _check_claims(detected: DetectedType, claimed_name: str, claimed_mime: str) -> None:
@@ -904,7 +909,7 @@ def _open_photo(source, *, formats=_PHOTO_PILLOW_FORMATS, content=_KIND_IN_SENTE
 
 
 # --- Storage names ---------------------------------------------------------------------------
-_PREFIX = re.compile(r"[a-z0-9-]+(?:/[a-z0-9-]+)*")
+_PREFIX = re.compile(r"[a-z0-9_-]+(?:/[a-z0-9_-]+)*")
 _EXTENSION = re.compile(r"[a-z0-9]{1,10}")
 
 
@@ -912,8 +917,8 @@ def generated_name(*, prefix: str, extension: str) -> str:
     """A fresh storage key, `<prefix>/<yyyy>/<mm>/<random hex>.<extension>`.
 
     Nothing of the contributor's file name goes into it: pass the `extension` of a
-    ValidatedFile. `prefix` is one or more lowercase segments (letters, digits, hyphens)
-    separated by single slashes, so the key cannot climb out of it.
+    ValidatedFile. `prefix` is one or more lowercase segments (letters, digits, hyphens,
+    underscores) separated by single slashes, so the key cannot climb out of it.
     """
     if not _PREFIX.fullmatch(prefix):
         raise ValueError(f"Invalid storage prefix: {prefix!r}")
@@ -921,6 +926,19 @@ def generated_name(*, prefix: str, extension: str) -> str:
         raise ValueError(f"Invalid extension: {extension!r}")
     now = timezone.now()
     return f"{prefix}/{now:%Y}/{now:%m}/{uuid.uuid4().hex}.{extension}"
+
+
+def generated_name_for(name: str, *, prefix: str, kind: Kind | str) -> str:
+    """`generated_name` for a file that arrives named `name`, when no ValidatedFile says its
+    extension (Wagtail's images and their renditions). Only the extension is kept: the one
+    the kind stores when the kind accepts it (`IMG.JPEG` -> `jpg`), else the name's own if it
+    is a plain one (a GIF in the image library), else `bin`."""
+    stem, dot, extension = re.split(r"[\\/]", name or "")[-1].rpartition(".")
+    extension = extension.lower() if dot and stem else ""
+    extension = accepted_extensions(kind=kind).get(extension, extension)
+    if not _EXTENSION.fullmatch(extension):
+        extension = "bin"
+    return generated_name(prefix=prefix, extension=extension)
 
 
 # --- Photo metadata --------------------------------------------------------------------------

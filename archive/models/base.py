@@ -4,6 +4,8 @@ These live in `archive` because archive items belong to member institutions and 
 same images and trades; `home` reads them through `archive.selectors`.
 """
 
+import re
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -15,6 +17,8 @@ from wagtail.models import TranslatableMixin
 from wagtail.search import index
 
 from archive.renditions import PrivateFilter
+from archive.validation import Kind as FileKind
+from archive.validation import generated_name_for
 
 
 class CustomImage(AbstractImage):
@@ -45,6 +49,12 @@ class CustomImage(AbstractImage):
     def default_alt_text(self):
         return self.alt_text
 
+    def get_upload_to(self, filename):
+        # Generated names, as for every file of the archive: Wagtail's would keep the
+        # contributor's file name, and its renditions derive theirs from it. The name the
+        # contributor gave stays in the title.
+        return generated_name_for(filename, prefix="original_images", kind=FileKind.PHOTO)
+
     def generate_rendition_file(self, filter, *, source=None):
         # Renditions are public, originals private: no rendition carries the photo's EXIF
         # (GPS, serial numbers), XMP or comments. See archive/renditions.py.
@@ -56,6 +66,17 @@ class CustomRendition(AbstractRendition):
 
     class Meta:
         unique_together = (("image", "filter_spec", "focal_point_key"),)
+
+    def get_upload_to(self, filename):
+        # Public URLs that cannot be guessed from anything, not even an image stored under
+        # its contributor's file name before originals got generated names. The filter spec
+        # stays in the name, as Wagtail writes it (`.fill-80x60.jpg`), within the field's
+        # length.
+        name = generated_name_for(filename, prefix="images", kind=FileKind.PHOTO)
+        stem, extension = name.rsplit(".", 1)
+        room = self._meta.get_field("file").max_length - len(name) - 1
+        spec = re.sub(r"[^a-z0-9-]+", ".", self.filter_spec.lower())[: max(room, 0)].strip(".")
+        return f"{stem}.{spec}.{extension}" if spec else name
 
 
 class Trade(TranslatableMixin, models.Model):

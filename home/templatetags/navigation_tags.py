@@ -1,4 +1,5 @@
-"""Menus, language switcher and hreflang links.
+"""Menus, language switcher, hreflang links and the page's description: what the <head>,
+header and footer of every page need.
 
 Everything the header and footer need is worked out once per request (`_chrome`) in a fixed
 number of queries, whatever the size of the menus, so listings stay within their query budget.
@@ -7,6 +8,7 @@ number of queries, whatever the size of the menus, so listings stay within their
 from django import template
 from django.conf import settings
 from django.urls import translate_url
+from django.utils.html import strip_tags
 from django.utils.translation import get_language, get_language_info
 
 from wagtail.models import Page, Site
@@ -14,6 +16,11 @@ from wagtail.models import Page, Site
 from home.navigation import navigation_for
 
 register = template.Library()
+
+# The page fields that sum a page up, in order: every page type has one (home: its hero text).
+SUMMARY_FIELDS = ("intro", "hero_text")
+# About what search engines show of a description.
+DESCRIPTION_CHARS = 160
 
 
 def _as_page(page):
@@ -99,6 +106,24 @@ def _chrome(request, page):
 def site_chrome(context, page=None):
     """Everything the header, footer and <head> need: `{% site_chrome page as chrome %}`."""
     return _chrome(context["request"], _as_page(page))
+
+
+@register.simple_tag
+def page_description(page=None) -> str:
+    """The page's `<meta name="description">`: its search description, else its summary
+    (introduction or hero text) as plain text, cut near DESCRIPTION_CHARS at a word."""
+    page = _as_page(page)
+    if page is None:
+        return ""
+    text = page.search_description
+    for name in SUMMARY_FIELDS:
+        if text:
+            break
+        text = strip_tags(getattr(page, name, "") or "")
+    text = " ".join(text.split())
+    if len(text) > DESCRIPTION_CHARS:
+        text = text[: DESCRIPTION_CHARS - 1].rsplit(" ", 1)[0].rstrip(",;:.") + "…"
+    return text
 
 
 @register.simple_tag(takes_context=True)

@@ -6,6 +6,7 @@ that every way in (list, page, related items, media file, captions) honours it.
 """
 
 import datetime
+import re
 import time
 from urllib.parse import parse_qs, urlsplit
 
@@ -102,6 +103,36 @@ def test_the_list_shows_only_what_anonymous_visitors_may_see(client, visible):
     assert sorted(titles) == sorted(item.title for item in visible)
     for name, item in hidden.items():
         assert item.title not in titles, name
+
+
+def heading_levels(html: BeautifulSoup) -> list[int]:
+    return [int(heading.name[1]) for heading in html.find_all(re.compile(r"^h[1-6]$"))]
+
+
+def assert_headings_never_skip_a_level(html: BeautifulSoup) -> None:
+    """axe's heading-order rule: one h1 first, and no heading more than one level below the
+    heading before it (h1 then h3 leaves screen-reader users looking for a missing h2)."""
+    levels = heading_levels(html)
+    assert levels[:1] == [1], levels
+    for before, after in zip(levels, levels[1:], strict=False):
+        assert after <= before + 1, levels
+
+
+def test_the_lists_headings_never_skip_a_level(client, visible):
+    html = page_of(client.get("/fr/archive/"))
+
+    assert_headings_never_skip_a_level(html)
+    assert len(html.select(".archive-list .card__title")) == len(visible)
+
+
+def test_related_items_headings_never_skip_a_level(client, site_tree, empty_cache):
+    weaver = TradeFactory(name="Tisserand", slug="tisserand")
+    item, related = (PublishedItemFactory(trades=[weaver]) for _ in range(2))
+
+    html = page_of(client.get(detail_url(item)))
+
+    assert_headings_never_skip_a_level(html)
+    assert [a.get_text(strip=True) for a in html.select(".card__title a")] == [related.title]
 
 
 def test_the_list_shows_members_only_items_to_a_logged_in_member(client, visible):

@@ -6,16 +6,20 @@ import io
 import os
 from datetime import timedelta
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage, default_storage
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
+from wagtail.images import get_image_model
+from wagtail.models import UploadedFile
+
 import pytest
 
 from archive.storage_audit import storage_audit
 from tests.archive.test_privacy import camera_photo, stored_image
-from tests.factories.archive import InstitutionFactory
+from tests.factories.archive import ContributorFactory, InstitutionFactory
 from tests.factories.items import MediaFileFactory
 
 pytestmark = pytest.mark.django_db
@@ -175,3 +179,65 @@ def test_local_files_older_than_the_grace_are_orphans_by_their_date(local_storag
 
     assert [obj.name for obj in report.orphans] == [name]
     assert [obj.name for obj in report.recent] == [young]
+
+
+# --- Wagtail's multiple upload ------------------------------------------------------------------
+
+
+def unfinished_upload(name="gps-exif.jpg") -> UploadedFile:
+    """What Wagtail's multiple upload keeps while the image's form waits to be filled in."""
+    return UploadedFile.objects.create(
+        for_content_type=ContentType.objects.get_for_model(get_image_model()),
+        file=ContentFile(camera_photo(), name=name),
+        uploaded_by_user=ContributorFactory().user,
+    )
+
+
+def test_abandoned_multiple_uploads_are_deleted_with_their_rows_after_the_grace(stored):
+    storage = stored["storage"]
+    upload = unfinished_upload()
+    name = upload.file.name
+    assert name.startswith("wagtail_uploads/") and storage.exists(name)
+
+    report = storage_audit(delete_orphans=True, now=timezone.now() + LATER)
+
+    assert [(a.pk, a.object.name) for a in report.abandoned] == [(upload.pk, name)]
+    assert [obj.name for obj in report.deleted] == [name]
+    assert not storage.exists(name)
+    assert not UploadedFile.objects.exists()
+    for kept in (stored["image"].file.name, stored["rendition"].file.name, stored["media"].key):
+        assert storage.exists(kept), kept
+    assert storage_audit(now=timezone.now() + LATER).clean
+
+
+def test_a_multiple_upload_within_the_grace_is_kept_and_not_a_problem(stored):
+    storage = stored["storage"]
+    upload = unfinished_upload()
+
+    status, output = run("--delete-orphans")
+
+    assert status == 0, output
+    assert storage.exists(upload.file.name)
+    assert UploadedFile.objects.filter(pk=upload.pk).exists()
+    cells = table_row(output, "Unfinished multiple uploads")
+    prefix = cells.index("wagtail_uploads/")
+    # Objects, rows, orphans (the size takes two cells).
+    assert (cells[prefix + 1], cells[prefix + 4], cells[prefix + 5]) == ("1", "1", "0"), cells
+
+
+def test_the_command_reports_and_purges_abandoned_multiple_uploads(stored):
+    storage = stored["storage"]
+    upload = unfinished_upload()
+
+    status, output = run("--grace-hours", "0")
+
+    assert status == 1
+    assert upload.file.name in output
+    assert "1 abandoned upload." in output
+
+    status, output = run("--delete-orphans", "--grace-hours", "0")
+
+    assert status == 0, output
+    assert not storage.exists(upload.file.name)
+    assert not UploadedFile.objects.exists()
+    assert run()[0] == 0

@@ -148,17 +148,62 @@ def test_content_that_is_not_what_was_announced_is_deleted_with_a_message(any_st
     assert stored_names(any_storage) == set()
 
 
-def test_photo_sent_as_audio_is_refused_and_removed(any_storage, world):
-    client = logged_in(world.contributor)
-    png = base64.b64decode(
-        "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGNgYGD4DwABBAEAwS2OUAAAAABJRU5ErkJggg=="
-    )
+PNG = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGNgYGD4DwABBAEAwS2OUAAAAABJRU5ErkJggg=="
+)
+TAKE = "Archive uploads take audio recordings and videos only."
+TO_IMAGES = "Add photos to the image library (Images in the menu): items choose them there."
+TO_DOCUMENTS = "Add documents to the document library (Documents in the menu)."
 
-    response = upload(client, png, kind="audio", name="entretien.mp3")
+
+@pytest.mark.parametrize(
+    ("data", "kind", "name", "error"),
+    [
+        (PNG, "audio", "entretien.mp3", f"This file is a PNG image. {TAKE} {TO_IMAGES}"),
+        (
+            b"%PDF-1.7\n" * 50,
+            "video",
+            "film.mp4",
+            f"This file is a PDF document. {TAKE} {TO_DOCUMENTS}",
+        ),
+    ],
+    ids=["photo-as-audio", "pdf-as-video"],
+)
+def test_photos_and_documents_named_as_recordings_are_refused_by_content(
+    any_storage, world, data, kind, name, error
+):
+    """Their names pass the first step: the bytes sent to S3 (or the local view) decide."""
+    client = logged_in(world.contributor)
+
+    response = upload(client, data, kind=kind, name=name)
 
     assert response.status_code == 400
-    assert "This file is not an audio recording" in response.json()["error"]
+    assert response.json()["error"] == error
     assert stored_names(any_storage) == set()
+    assert not MediaFile.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("kind", "name", "error"),
+    [
+        ("photo", "salle.jpg", f"{TAKE} {TO_IMAGES}"),
+        ("photo", "scan.tiff", f"{TAKE} {TO_IMAGES}"),
+        ("document", "plan.pdf", f"{TAKE} {TO_DOCUMENTS}"),
+        ("audio", "salle.heic", f"{TAKE} {TO_IMAGES}"),
+        ("video", "plan.pdf", f"{TAKE} {TO_DOCUMENTS}"),
+    ],
+)
+def test_photos_and_documents_are_sent_to_the_libraries_before_any_upload(
+    any_storage, world, kind, name, error
+):
+    """Nothing uploaded here could become an item's photo: pickers take recordings only."""
+    client = logged_in(world.contributor)
+
+    response = start(client, kind=kind, size=1000, name=name)
+
+    assert response.status_code == 400
+    assert response.json()["error"] == error
+    assert "token" not in response.json()
 
 
 def test_a_file_larger_than_announced_is_refused_by_the_upload_target(any_storage, world):
@@ -415,12 +460,12 @@ def test_upload_page_and_item_form_offer_the_upload_controls(local_storage, worl
     assert controls["data-start-url"] == reverse(START)
     assert controls["data-complete-url"] == reverse(COMPLETE)
     assert not page.select("[data-upload-institution]")  # contributors have one institution
-    assert [o["value"] for o in page.select("[data-upload-kind] option")] == [
-        "photo",
-        "audio",
-        "video",
-        "document",
-    ]
+    assert [o["value"] for o in page.select("[data-upload-kind] option")] == ["audio", "video"]
+    accepted = page.select_one("[data-upload-file]")["accept"].split(",")
+    assert ".wav" in accepted and not {".jpg", ".heic", ".pdf"} & set(accepted)
+    elsewhere = page.select_one("[data-upload-elsewhere]")
+    assert elsewhere.a["href"] == reverse("wagtailimages:index")
+    assert "HEIC, TIFF" in elsewhere.get_text()
 
     form = client.get(reverse("archive_items:add") + "?kind=oral_history")
     soup = BeautifulSoup(form.content, "html.parser")
@@ -459,9 +504,7 @@ def test_service_refuses_unknown_kinds(local_storage, world):
         uploads.upload_start(
             user=world.contributor, institution=world.a, kind="sculpture", size=10, name="a.wav"
         )
-    assert caught.value.messages == [
-        "Choose what the file is: photo, audio recording, video, document."
-    ]
+    assert caught.value.messages == ["Choose what the file is: audio recording, video."]
 
 
 def test_refusals_speak_the_admins_language(local_storage, world):

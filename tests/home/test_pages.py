@@ -10,7 +10,11 @@ import pytest
 from bs4 import BeautifulSoup
 
 from home.models import NavigationSettings
+from tests.archive.test_public_pages import assert_headings_never_skip_a_level
 from tests.factories import (
+    EventIndexPageFactory,
+    EventPageFactory,
+    MemberDirectoryPageFactory,
     NewsIndexPageFactory,
     NewsPageFactory,
     ProgrammeIndexPageFactory,
@@ -82,6 +86,30 @@ class TestWholeSite:
                     assert page_soup.h1.get_text(strip=True) == heading
                     if lead_text(page):
                         assert page_soup.select_one("main .lead").get_text() == lead_text(page)
+
+    def test_every_page_has_one_description_for_search_engines(self, site, client, subtests):
+        """Home, directory and event pages included, though their editors left the search
+        description empty: their summary stands in for it."""
+        for language, paths in SITE_PATHS.items():
+            for key, path in paths.items():
+                with subtests.test(language=language, page=key):
+                    page_soup = soup(client.get(path))
+
+                    descriptions = page_soup.select('head meta[name="description"]')
+                    assert len(descriptions) == 1
+                    content = descriptions[0]["content"]
+                    assert content.strip()
+                    page = shown_page(site, language, key)
+                    if lead_text(page):
+                        assert content == lead_text(page)
+                    else:  # the contact page's introduction is rich text
+                        assert "<" not in content and content in page.intro
+
+    def test_headings_never_skip_a_level(self, site, client, subtests):
+        for language, paths in SITE_PATHS.items():
+            for key, path in paths.items():
+                with subtests.test(language=language, page=key):
+                    assert_headings_never_skip_a_level(soup(client.get(path)))
 
     def test_home_page_shows_its_hero_and_whats_new_in_its_own_language(self, site, client):
         french = soup(client.get("/fr/"))
@@ -223,6 +251,27 @@ def test_standard_page_shows_title_intro_and_body(site_tree, client):
     assert page_soup.select_one("article .lead").get_text() == "Qui publie ce site."
     assert "Hébergé par une association loi 1901." in page_soup.select_one("article").get_text()
     assert page_soup.title.get_text() == "Mentions légales – Fabrique"
+
+
+def description(client, path: str) -> str:
+    return soup(client.get(path)).select_one('head meta[name="description"]')["content"]
+
+
+def test_the_search_description_wins_and_long_summaries_are_cut_at_a_word(site_tree, client):
+    agenda = EventIndexPageFactory(parent=site_tree.home, slug="agenda")
+    EventPageFactory(
+        parent=agenda,
+        slug="portes-ouvertes",
+        intro="Les ateliers de la filature ouvrent leurs portes. " * 8,
+    )
+    MemberDirectoryPageFactory(
+        parent=site_tree.home, slug="membres", search_description="Les membres du réseau."
+    )
+
+    cut = description(client, "/fr/agenda/portes-ouvertes/")
+    assert len(cut) <= 160 and cut.endswith("…")
+    assert cut.startswith("Les ateliers de la filature ouvrent leurs portes. Les ateliers")
+    assert description(client, "/fr/membres/") == "Les membres du réseau."
 
 
 def test_news_item_shows_date_texts_and_tags(site_tree, client):

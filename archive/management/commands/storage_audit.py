@@ -23,16 +23,20 @@ def _hours(report: AuditReport) -> str:
 class Command(BaseCommand):
     help = (
         "Compare the files in the default storage (local or S3) with the rows that name them: "
-        "list objects that no row names (orphans) and rows whose object is missing. "
-        "--delete-orphans removes orphans older than the grace period. Exit status 1 when "
-        "problems remain."
+        "list objects that no row names (orphans), files of Wagtail's multiple upload whose "
+        "form was never filled in (abandoned uploads) and rows whose object is missing. "
+        "--delete-orphans removes orphans and abandoned uploads older than the grace period. "
+        "Exit status 1 when problems remain."
     )
 
     def add_arguments(self, parser):
         parser.add_argument(
             "--delete-orphans",
             action="store_true",
-            help="Delete the objects no row names that are older than the grace period.",
+            help=(
+                "Delete the objects no row names, and abandoned multiple uploads with their "
+                "rows, that are older than the grace period."
+            ),
         )
         parser.add_argument(
             "--grace-hours",
@@ -69,9 +73,11 @@ class Command(BaseCommand):
         problems = []
         if report.remaining_orphans:
             problems.append(_count(len(report.remaining_orphans), "orphan object"))
+        if report.remaining_abandoned:
+            problems.append(_count(len(report.remaining_abandoned), "abandoned upload"))
         if report.missing:
             problems.append(_count(len(report.missing), "row") + " without its object")
-        hint = "" if delete_orphans else " Run with --delete-orphans to remove the orphans."
+        hint = "" if delete_orphans else " Run with --delete-orphans to remove them."
         raise CommandError(f"Problems found: {', '.join(problems)}.{hint}", returncode=1)
 
     def _table(self, report: AuditReport) -> None:
@@ -97,7 +103,7 @@ class Command(BaseCommand):
             str(sum(a.objects for a in report.areas)),
             _size(sum(a.bytes for a in report.areas)),
             str(sum(a.rows for a in report.areas)),
-            str(len(report.orphans)),
+            str(sum(a.orphans for a in report.areas)),
             str(len(report.recent)),
             str(len(report.missing)),
         )
@@ -138,6 +144,16 @@ class Command(BaseCommand):
             [
                 described(obj) + ("  deleted" if obj.name in deleted else "")
                 for obj in report.orphans
+            ],
+            limit,
+        )
+        self._list(
+            f"Abandoned uploads, a multiple upload's form never filled in (older than "
+            f"{_hours(report)})",
+            [
+                f"{described(upload.object)}  {upload.source.model._meta.label} #{upload.pk}"
+                + ("  deleted" if upload.object.name in deleted else "")
+                for upload in report.abandoned
             ],
             limit,
         )
