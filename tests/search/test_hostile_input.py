@@ -97,6 +97,9 @@ KNOWN_BAD = [
     "!a & !b",
 ]
 
+# Map areas of no height or no width: no map shows one, and Elasticsearch refuses them.
+FLAT_BOXES = ["0,0,0,0", "-0,-0,0,0", "50.5,3,50.5,3.2", "50.5,3.1,50.7,3.1", "90,180,90,180"]
+
 # Raw query strings a browser never sends: bytes that are no UTF-8, an encoded surrogate.
 RAW_QUERIES = ["q=%FF%FE", "q=%C0%80", "q=%ED%A0%80", "q=%E2%80", "q&q=&q==", "q=%25%00%22"]
 
@@ -286,12 +289,23 @@ class TestHostileInput:
     def test_the_reported_queries_answer_in_every_language(self, client, world, language, text):
         search_page(client, language, {"q": text})
 
-    def test_a_stray_quote_finds_what_the_word_finds(self, client, world):
+    @pytest.mark.parametrize(
+        "text",
+        ['tisserand"', '"tisserand', "/tisserand", "tisserand/", "(tisserand*", "-tisserand:"],
+    )
+    def test_a_stray_quote_or_sign_finds_what_the_word_finds(self, client, world, text):
         plain = found(search_page(client, "fr", {"q": "tisserand"}))
 
-        assert found(search_page(client, "fr", {"q": 'tisserand"'})) == plain
+        assert found(search_page(client, "fr", {"q": text})) == plain
         assert world.article.title in plain[1]
         assert len(plain[0]) == 3
+
+    @pytest.mark.parametrize("bbox", FLAT_BOXES)
+    def test_a_map_area_without_height_or_width_is_ignored(self, client, world, bbox):
+        html = search_page(client, "fr", {"q": "tisserand", "bbox": bbox})
+
+        assert len(found(html)[0]) == 3
+        assert not html.select("input[type=hidden][name=bbox]")
 
     @pytest.mark.parametrize("text", KNOWN_BAD, ids=lambda t: repr(t[:20]))
     def test_known_bad_strings_in_every_parameter(self, client, world, text):
@@ -334,9 +348,16 @@ class TestHostileInputOnElasticsearch:
     ):
         assert isinstance(suggestions(client, language, params), list)
 
+    @pytest.mark.parametrize("bbox", FLAT_BOXES)
+    def test_a_map_area_without_height_or_width_on_elasticsearch(self, client, es_world, bbox):
+        html = search_page(client, "fr", {"q": "tisserand", "bbox": bbox})
+
+        assert len(found(html)[0]) == 3
+
     @pytest.mark.parametrize("text", KNOWN_BAD, ids=lambda t: repr(t[:20]))
     def test_known_bad_strings_on_elasticsearch(self, client, es_world, text):
         items = found(search_page(client, "fr", {"q": text}))[0]
+        search_page(client, "en", dict.fromkeys(SEARCH_PARAM_NAMES, text))
         for field in ("trade", "place"):
             suggestions(client, "fr", {"field": field, "q": text})
         if text == 'tisserand"':
