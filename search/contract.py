@@ -26,8 +26,9 @@ class Sort:
 
 @dataclass(frozen=True)
 class BoundingBox:
-    """A map viewport, in degrees. `west` may exceed `east` only across the antimeridian, which
-    our regions never cross; parsing refuses it."""
+    """A map viewport, in degrees, with some height and width (south < north, west < east).
+    `west` may exceed `east` only across the antimeridian, which our regions never cross;
+    parsing refuses it."""
 
     south: float
     west: float

@@ -520,7 +520,9 @@ def parse_bbox(value: str) -> BoundingBox | None:
         return None
     if not all(math.isfinite(v) for v in (south, west, north, east)):
         return None
-    if not (-90 <= south <= north <= 90 and -180 <= west <= east <= 180):
+    # A map always shows some area: a box without height or width is no viewport (and
+    # Elasticsearch refuses it).
+    if not (-90 <= south < north <= 90 and -180 <= west < east <= 180):
         return None
     return BoundingBox(south=south, west=west, north=north, east=east)
 

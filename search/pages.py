@@ -13,6 +13,8 @@ from django.utils.text import capfirst
 
 from wagtail.models import Locale, Page
 
+from search.engines.analysis import plain_words
+
 PAGES_PER_PAGE = 5
 
 
@@ -26,13 +28,15 @@ class PageResult:
 
 def pages_search(*, text: str, locale: Locale | None, number: int) -> PaginatorPage | None:
     """Live, public pages of the visitor's language matching `text`, best first, one page of
-    PAGES_PER_PAGE at a time (`number` past the end gives the last page); None without text."""
-    if not text:
+    PAGES_PER_PAGE at a time (`number` past the end gives the last page); None without a
+    word to search for. Wagtail parses what it is given: it only ever gets plain words."""
+    words = plain_words(text)
+    if not words:
         return None
     pages = Page.objects.live().public().filter(depth__gt=1)
     if locale is not None:
         pages = pages.filter(locale=locale)
-    results = Paginator(pages.search(text), PAGES_PER_PAGE).get_page(number)
+    results = Paginator(pages.search(words), PAGES_PER_PAGE).get_page(number)
     # One query per page type for the specific fields (dates) the list shows.
     specific = {p.pk: p for p in Page.objects.filter(pk__in=[p.pk for p in results]).specific()}
     results.object_list = [

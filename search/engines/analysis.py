@@ -1,4 +1,5 @@
-"""Text analysis for the database engine, and the highlighter both engines can use.
+"""Text analysis for the database engine, the highlighter both engines can use, and the plain
+words Wagtail's page search is given.
 
 A word is reduced to a small set of *forms*: the word folded (lower case, accents and
 ligatures removed) and its Snowball stems in French, English, German and Dutch, each folded.
@@ -97,6 +98,14 @@ def query_words(text: str) -> list[str]:
             unique.append(word)
     meaningful = [word for word in unique if fold(word) not in STOP_WORDS] or unique
     return meaningful[:MAX_QUERY_WORDS]
+
+
+def plain_words(text: str) -> str:
+    """The query's words (query_words) with one space between them: visitor text made safe
+    for a search that parses its query, as Wagtail's page search does (SQLite's FTS5 breaks
+    on a stray double quote, PostgreSQL's tsquery on a slash). No quote, bracket, operator
+    sign or control character is left, so `tisserand"` searches for what `tisserand` does."""
+    return " ".join(query_words(text))
 
 
 def query_terms(text: str) -> list[frozenset[str]]:

@@ -21,7 +21,14 @@ from archive.models import ArchiveItem, Consent
 from search.contract import ArchiveQuery
 from search.documents import indexable_versions, item_version, load_documents
 from search.engines import EngineUnavailable, get_engine
-from search.engines.analysis import fold, forms, highlight, query_terms, query_words
+from search.engines.analysis import (
+    fold,
+    forms,
+    highlight,
+    plain_words,
+    query_terms,
+    query_words,
+)
 from search.engines.database import DatabaseEngine, tile_of
 from search.engines.elasticsearch import ElasticsearchEngine
 from search.models import SearchEntry
@@ -276,6 +283,12 @@ def test_queries_drop_function_words_unless_nothing_else_is_left():
     assert query_words("les métiers à tisser de Roubaix") == ["métiers", "tisser", "roubaix"]
     assert query_words("de la") == ["de", "la"]
     assert len(query_terms(" ".join(f"mot{n}" for n in range(500)))) == 32
+
+
+def test_plain_words_leave_no_quote_or_operator_for_a_query_parser():
+    assert plain_words('tisserand"') == plain_words("tisserand") == "tisserand"
+    assert plain_words('NEAR("l’usine" -Roubaix*)^2') == "near usine roubaix 2"
+    assert plain_words('"') == plain_words("\x00 *^:()") == ""
 
 
 def test_highlight_escapes_and_marks():
