@@ -1,4 +1,4 @@
-"""Bulk import of archive items (archive/importing.py): `manage.py import_archive` and the
+"""Bulk import of archive items (archive/importing/): `manage.py import_archive` and the
 admin's upload → report → confirm screens.
 
 Every refusal is checked the way a user would notice it: a clear message, and nothing changed
