@@ -446,7 +446,7 @@ def work(
     return stats
 
 
-# --- Repairing drift -------------------------------------------------------------------------
+# --- Rebuilding and repairing drift ---------------------------------------------------------------
 
 
 @dataclass
@@ -481,3 +481,13 @@ def reconcile(*, engine, repair: bool = True, batch_size: int = 500) -> Drift:
         for start in range(0, len(ids), batch_size):
             engine.apply(upsert_ids=ids[start : start + batch_size], delete_ids=[])
     return drift
+
+
+def rebuild(*, engine=None, progress=None) -> int:
+    """Build the index anew (`engine.rebuild`), then catch up with the changes committed while
+    it was filling: the worker applied them to the index being replaced, or they came after
+    their items were read. Returns the number of documents in the index."""
+    engine = engine or get_engine()
+    written = engine.rebuild(progress=progress)
+    drift = reconcile(engine=engine)
+    return written + len(drift.missing) - len(drift.extra)
