@@ -1,13 +1,9 @@
 """The database engine: the archive query contract answered from SQL, no server needed.
 
-The embedded default (`make run` on SQLite) and a sound choice on PostgreSQL for a small
-network. Each visible item has a `SearchEntry` row (search/models/entries.py) with its words
-reduced to search forms (search.engines.analysis): on PostgreSQL a `tsvector` of those forms
-with a GIN index answers text queries and ranks them (title words weigh more); on SQLite the
-same forms are matched as whole words in the text. Both give the same items; only ranking
-differs. Facets are exact counts over the whole result set, from a GROUP BY on each facet's
-columns (one pass with GROUPING SETS on PostgreSQL); map clusters are a GROUP BY on web-map
-tiles (the cells of Elasticsearch's geotile_grid), so both engines cluster alike.
+So that `make run` (SQLite) and a small network (PostgreSQL) need no search server. Both
+databases store and match the same search forms (search.engines.analysis), so they find the
+same items and only ranking differs; map clusters are counted on the tiles of Elasticsearch's
+geotile_grid, so both engines cluster alike.
 """
 
 from __future__ import annotations

@@ -1,17 +1,11 @@
 """The Elasticsearch engine (production): the archive query contract on an Elasticsearch 8
 index, through elasticsearch-dsl.
 
-One `ArchiveItemDocument` per visible item. Texts are analysed by the built-in french analyser
-with english, german and dutch sub-fields (plus an accent-folded one on short fields); trades
-are indexed by canonical id (with their broader trades) and by their labels in the five
-languages; transcript segments are nested documents, so `inner_hits` say where in a recording
-the words were said. Every query word must match, in the item's fields or in a segment (so a
-transcript counts as the item's text). Snippets and moments are marked by
-search.engines.analysis, like the database engine's: the same forms, the same escaping.
-
-Reads and writes go through an alias (settings.ARCHIVE_SEARCH["INDEX"]); `rebuild()` fills a
-new index and swaps the alias in one atomic request. Every transport failure becomes
-search.engines.EngineUnavailable.
+Texts go through the french analyser with english, german and dutch sub-fields, to find a word
+in the five languages as search.engines.analysis does for the database engine; that module also
+marks the snippets, so both engines mark alike. Transcript segments are nested documents, so
+that a match says where in the recording the words were said. Reads and writes go through an
+alias, so that a rebuild swaps a complete new index in at once.
 """
 
 from __future__ import annotations
