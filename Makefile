@@ -21,13 +21,14 @@ run: $(VENV)/.installed compilemessages
 	$(PY) manage.py load_demo
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
-## test: the whole suite; it starts PostgreSQL (and later S3 and search servers) itself
+## test: the whole suite; it starts PostgreSQL, an S3 server and a search emulator itself
 test: $(VENV)/.installed compilemessages
 	$(PY) -m pytest
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 format: $(VENV)/.installed
 	$(VENV)/bin/ruff check --fix .

@@ -11,7 +11,7 @@ class SearchConfig(AppConfig):
     verbose_name = _("Search")
 
     def ready(self):
-        # Here rather than in archive: archive imports no app of ours (see CONVENTIONS.md).
+        # Here rather than in archive: archive imports no app of ours (docs/architecture.md).
         from search.outbox import connect_handlers
 
         connect_handlers()

@@ -39,6 +39,8 @@ class BoundingBox:
 # Engines return hits up to this rank only (Elasticsearch's default index.max_result_window);
 # a page beyond it comes back with the total and no hits. Views should not offer such pages.
 MAX_RESULT_WINDOW = 10_000
+# The closest zoom of a web map, and the finest at which a query may ask for map clusters.
+MAX_MAP_ZOOM = 20
 
 
 @dataclass(frozen=True)
@@ -61,7 +63,9 @@ class ArchiveQuery:
     sort: str = Sort.RELEVANCE
     page: int = 1
     per_page: int = 20
-    map_zoom: int | None = None  # when set, results carry map clusters at this zoom (0–20)
+    map_zoom: int | None = (
+        None  # when set, results carry map clusters at this zoom (0–MAX_MAP_ZOOM)
+    )
 
     @property
     def offset(self) -> int:
@@ -157,7 +161,8 @@ class Engine(Protocol):
 
     def rebuild(self, *, progress=None) -> int:
         """Build the whole index anew from the database and switch to it atomically; returns the
-        number of documents. `progress(n)` is called as documents are written."""
+        number of documents. `progress(n)` is called as documents are written. Changes
+        committed while it runs may be missing: search.outbox.rebuild() catches up after it."""
         ...
 
     def indexed_versions(self) -> dict[int, str]:

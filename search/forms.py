@@ -28,7 +28,7 @@ from taggit.models import Tag
 
 from archive.models import ArchiveItem, Institution, Member, Trade
 from archive.selectors import trades_labelled
-from search.contract import MAX_RESULT_WINDOW, ArchiveQuery, BoundingBox, Sort
+from search.contract import MAX_MAP_ZOOM, MAX_RESULT_WINDOW, ArchiveQuery, BoundingBox, Sort
 
 MAX_QUERY_LENGTH = 200
 PER_PAGE = 20
@@ -44,7 +44,6 @@ DEFAULT_ZOOM = 6  # the map's zoom before the visitor moves it: a region and its
 # zooms in, without asking the server again; at the default zoom that is still at most a few
 # hundred cells for the whole network.
 CLUSTER_DETAIL = 4
-MAX_ZOOM = 20
 
 # C0 controls (NUL included) and DEL: never part of a search, and PostgreSQL refuses NUL.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -53,8 +52,9 @@ _NUMBER = re.compile(r"[+-]?\d{1,6}", re.ASCII)
 _INTEGER = re.compile(r"[+-]?\d+", re.ASCII)
 
 
-def clean_text(value: str) -> str:
-    """Control characters removed and whitespace runs collapsed."""
+def single_line(value: str) -> str:
+    """A visitor's value as one line: control characters removed, each run of whitespace
+    (line breaks and tabs too) one space, none at either end."""
     return " ".join(_CONTROL.sub("", value).split())
 
 
@@ -134,7 +134,7 @@ class SearchForm(forms.Form):
         for key in data:
             if key not in known:
                 continue
-            values = [clean_text(str(v)) for v in data.getlist(key)]
+            values = [single_line(str(v)) for v in data.getlist(key)]
             if key == "q":
                 values = values[:1]
             elif key in self.MULTI:
@@ -255,7 +255,7 @@ class SearchForm(forms.Form):
         value = self.cleaned_data.get("zoom") or ""
         if not value:
             return None
-        if not _NUMBER.fullmatch(value) or not 0 <= int(value) <= MAX_ZOOM:
+        if not _NUMBER.fullmatch(value) or not 0 <= int(value) <= MAX_MAP_ZOOM:
             self.notice(gettext("The map zoom could not be read and was ignored."))
             return None
         return int(value)
@@ -398,7 +398,7 @@ class SearchForm(forms.Form):
         zoom = data.get("zoom")
         if zoom is None:
             zoom = zoom_for(box) if box else DEFAULT_ZOOM
-        zoom = min(MAX_ZOOM, zoom + CLUSTER_DETAIL)
+        zoom = min(MAX_MAP_ZOOM, zoom + CLUSTER_DETAIL)
         return ArchiveQuery(
             text=data.get("q", ""),
             trades=tuple(t.pk for t in data.get("trade", [])),
@@ -537,4 +537,4 @@ def format_bbox(box: BoundingBox) -> str:
 def zoom_for(box: BoundingBox) -> int:
     """The map zoom at which a box about fills a map: each zoom level halves the degrees."""
     span = max(box.east - box.west, (box.north - box.south) * 1.5, 1e-6)
-    return max(0, min(MAX_ZOOM - 2, round(math.log2(360 / span))))
+    return max(0, min(MAX_MAP_ZOOM - 2, round(math.log2(360 / span))))

@@ -1,34 +1,12 @@
 """Indexing that never loses work: the outbox and the worker that empties it.
 
-Writing
--------
-Every change to an archive item upserts the item's row of `IndexTask` inside the transaction of
-the change (`enqueue`, called by the signal handlers of `connect_handlers`, which
-`SearchConfig.ready()` connects). If the change rolls back, so does its task; if it commits, the
-task is there. Nothing here talks to the search engine, so a save never waits on it.
-
-Which changes: an item saved (every archive.services write ends with a save of the item:
-create, edit, submit, publish, reject, withdraw, tags, transcript import, access level) or
-deleted; its consent recorded or changed (scope, withdrawal, embargo date); a transcript
-segment saved; a trade relabelled or moved (its items and those of its narrower trades); a tag
-renamed; and items written in bulk by a path that bypasses model signals and sends
-`archive.signals.items_changed` instead. The end of an embargo is a date, not an event: the
-worker queues the items whose embargo ended since its last run (`embargoes_enqueue`).
-
-Applying
---------
-`work()` takes the oldest pending tasks in batches, hands them to `engine.apply()` (a bulk
-request for Elasticsearch) and deletes them only after it returned. While the engine cannot be
-reached it keeps every task and retries with capped, jittered exponential backoff. A task whose
-own document fails (not the engine) is isolated from its batch and retried later on its own.
-
-The database engine
--------------------
-Decision: with the database engine, the outbox is applied right after the commit of the change,
-in the same process (`_apply_after_commit`). Its "index" is tables of the same database, so there
-is no outage to wait out, and `make run` shows a newly published item in search without a worker
-running. The task is still written in the change's transaction and deleted only after the apply
-succeeds, so a crash between the two leaves it for `index_worker --once` or `search_reconcile`.
+A change to an archive item writes its item's task in the change's own transaction (`enqueue`,
+from the handlers of `connect_handlers`): a committed change always leaves a task, a rolled-back
+one none, and a save never waits on the search engine. The worker deletes a task only once the
+engine took it, and keeps every task through an outage. The end of an embargo is a date, not an
+event: the worker queues those items itself (`embargoes_enqueue`). Why the database engine
+applies tasks right after commit, and why the engines never call this module:
+docs/architecture.md, "Search: one contract, two engines, an outbox".
 """
 
 from __future__ import annotations
@@ -104,7 +82,7 @@ def _applies_after_commit() -> bool:
 
 def _apply_after_commit(ids: list[int]) -> None:
     """Apply these items' tasks once the caller's transaction commits (nothing if it rolls
-    back). See "The database engine" in the module docstring. A change that sends several
+    back), as the database engine does (docs/architecture.md). A change that sends several
     signals registers several callbacks; the later ones find their tasks gone and stop after
     one query."""
 
@@ -446,7 +424,7 @@ def work(
     return stats
 
 
-# --- Repairing drift -------------------------------------------------------------------------
+# --- Rebuilding and repairing drift ---------------------------------------------------------------
 
 
 @dataclass
@@ -481,3 +459,13 @@ def reconcile(*, engine, repair: bool = True, batch_size: int = 500) -> Drift:
         for start in range(0, len(ids), batch_size):
             engine.apply(upsert_ids=ids[start : start + batch_size], delete_ids=[])
     return drift
+
+
+def rebuild(*, engine=None, progress=None) -> int:
+    """Build the index anew (`engine.rebuild`), then catch up with the changes committed while
+    it was filling: the worker applied them to the index being replaced, or they came after
+    their items were read. Returns the number of documents in the index."""
+    engine = engine or get_engine()
+    written = engine.rebuild(progress=progress)
+    drift = reconcile(engine=engine)
+    return written + len(drift.missing) - len(drift.extra)

@@ -26,7 +26,7 @@ from archive.selectors import items_for_search_hits
 from search import display
 from search.contract import ArchiveQuery, ArchiveResults, Sort
 from search.engines import EngineUnavailable, get_engine
-from search.forms import MAX_PAGE, SearchForm, clean_text
+from search.forms import MAX_PAGE, SearchForm, single_line
 from search.pages import pages_search
 
 SUGGEST_FIELDS = ("trade", "place")
@@ -123,7 +123,7 @@ def _pages_url(params, pages, step: int) -> str:
 
 def _pages_number(value: str | None) -> int:
     """The page of the pages section: a small positive number, else 1."""
-    value = clean_text(value or "")
+    value = single_line(value or "")
     return max(1, int(value)) if value.isascii() and value.isdigit() and len(value) < 6 else 1
 
 
@@ -137,7 +137,7 @@ def suggest(request):
             {"error": gettext("Ask for suggestions of a trade or a place."), "suggestions": []},
             status=400,
         )
-    prefix = clean_text(request.GET.get("q", ""))[:SUGGEST_MAX_LENGTH]
+    prefix = single_line(request.GET.get("q", ""))[:SUGGEST_MAX_LENGTH]
     suggestions: list[str] = []
     if prefix:
         try:

@@ -242,7 +242,7 @@ WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", default="http://127.0.0.1:8
 WAGTAILIMAGES_IMAGE_MODEL = "archive.CustomImage"
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = env.int("WAGTAILIMAGES_MAX_UPLOAD_SIZE", default=20 * 1024 * 1024)
 WAGTAILIMAGES_MAX_IMAGE_PIXELS = env.int("WAGTAILIMAGES_MAX_IMAGE_PIXELS", default=64_000_000)
-# Archive photos: the issue's allow-list (JPEG, PNG, TIFF, WebP, HEIC), plus AVIF and GIF that
+# Archive photos: the archive's allow-list (JPEG, PNG, TIFF, WebP, HEIC), plus AVIF and GIF that
 # Wagtail reads natively. Never SVG (scripts). Wagtail checks the bytes agree with the extension,
 # and knows only "tiff" as an extension of TIFF: a ".tif" scan is refused with the list of formats.
 WAGTAILIMAGES_EXTENSIONS = ["jpg", "jpeg", "png", "tiff", "webp", "heic", "avif", "gif"]

@@ -1,9 +1,7 @@
-"""The archive search engines behind search.contract, chosen by settings.
+"""The archive search engines behind search.contract; settings choose one (`get_engine()`).
 
-`get_engine()` returns the engine `settings.ARCHIVE_SEARCH["ENGINE"]` names: "database" (the
-embedded default: search/engines/database.py, no server) or "elasticsearch"
-(search/engines/elasticsearch.py). Engines are cheap to build; the Elasticsearch client keeps
-its connection pool per settings, so the same one is reused from call to call.
+Engines are cheap to build, so each call builds one; the Elasticsearch client and its
+connection pool are kept per configuration and reused.
 """
 
 from __future__ import annotations

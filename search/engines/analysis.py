@@ -59,11 +59,17 @@ def fold(text: str) -> str:
     return "".join(char for char in decomposed if not unicodedata.combining(char))
 
 
-def words(text: str) -> list[str]:
-    """The words of `text`, lower case (accents kept), each at most MAX_WORD_LENGTH long."""
+def normal_word(raw: str) -> str:
+    """One word as found by WORD_RE, as it is analysed: lower case (accents kept), at most
+    MAX_WORD_LENGTH long."""
     # Each word lowered on its own: lowering the whole text first would split "İstanbul"
     # (its lower case has a combining dot, which is no word character).
-    return [word.lower()[:MAX_WORD_LENGTH] for word in WORD_RE.findall(text or "")]
+    return raw.lower()[:MAX_WORD_LENGTH]
+
+
+def words(text: str) -> list[str]:
+    """The words of `text` (see `normal_word`)."""
+    return [normal_word(raw) for raw in WORD_RE.findall(text or "")]
 
 
 @lru_cache(maxsize=200_000)
@@ -132,7 +138,7 @@ def highlight(text: str, terms: list[frozenset[str]], *, words_around: int = 12)
     hits = [
         index
         for index, (start, end) in enumerate(spans)
-        if forms(text[start:end].lower()[:MAX_WORD_LENGTH]) & wanted
+        if forms(normal_word(text[start:end])) & wanted
     ]
     if not hits:
         return ""

@@ -1,13 +1,9 @@
 """The database engine: the archive query contract answered from SQL, no server needed.
 
-The embedded default (`make run` on SQLite) and a sound choice on PostgreSQL for a small
-network. Each visible item has a `SearchEntry` row (search/models/entries.py) with its words
-reduced to search forms (search.engines.analysis): on PostgreSQL a `tsvector` of those forms
-with a GIN index answers text queries and ranks them (title words weigh more); on SQLite the
-same forms are matched as whole words in the text. Both give the same items; only ranking
-differs. Facets are exact counts over the whole result set, from a GROUP BY on each facet's
-columns (one pass with GROUPING SETS on PostgreSQL); map clusters are a GROUP BY on web-map
-tiles (the cells of Elasticsearch's geotile_grid), so both engines cluster alike.
+So that `make run` (SQLite) and a small network (PostgreSQL) need no search server. Both
+databases store and match the same search forms (search.engines.analysis), so they find the
+same items and only ranking differs; map clusters are counted on the tiles of Elasticsearch's
+geotile_grid, so both engines cluster alike.
 """
 
 from __future__ import annotations
@@ -37,41 +33,42 @@ from django.db.models import (
     Value,
     When,
 )
-from django.utils import translation
 
-from taggit.models import Tag
-
-from archive.models import ArchiveItem, Institution, TranscriptSegment
+from archive.models import ArchiveItem, TranscriptSegment
 from search.contract import (
-    FACETS,
+    MAX_MAP_ZOOM,
     MAX_RESULT_WINDOW,
     ArchiveQuery,
     ArchiveResults,
-    FacetValue,
     Hit,
     MapCluster,
     Sort,
     TranscriptMoment,
 )
 from search.documents import ItemDocument, TradeVocabulary, load_documents
-from search.engines.analysis import fold, highlight, matches, query_terms, text_forms
+from search.engines.analysis import highlight, matches, query_terms, text_forms
+from search.engines.common import (
+    MOMENTS_PER_HIT,
+    SEP,
+    TOTAL,
+    build_facets,
+    cluster_zoom,
+    folded_key,
+    hit_snippet,
+    largest_first,
+    parse_facet_counts,
+    place_keys,
+    rank_suggestions,
+    trade_candidates,
+    without_nul,
+)
 from search.models import SearchEntry, SearchFacet
 
-MOMENTS_PER_HIT = 3
 # Web-map tiles are square only up to this latitude (what geotile_grid clamps to as well).
 MAX_TILE_LATITUDE = 85.05112878
 # Entries per COPY, and documents per read: fewer round trips, a few MB of memory.
 WRITE_BATCH = 2000
 APPLY_ATTEMPTS = 3
-
-
-def clean_text(value: str) -> str:
-    """Strip what no database accepts in a string (NUL) from visitor input."""
-    return (value or "").replace("\x00", "")
-
-
-def decade_label(decade: int) -> str:
-    return f"{decade}–{decade + 9}"
 
 
 def tile_of(latitude: float, longitude: float, zoom: int) -> tuple[int, int]:
@@ -110,12 +107,8 @@ ENTRY_COLUMNS = (
     "year_to", "sort_date", "published_at", "title_terms", "terms", "trade_set", "decade_set",
     "tag_set",
 )  # fmt: skip
-# Clusters are computed from tiles at this zoom, the deepest a query may ask for.
-MAP_ZOOM = 20
-# Facet tokens are "<facet><SEP><value>" strings; commune values are "<region><SEP><commune>".
-# The entries' trade, decade and tag sets are their values joined by SEP.
-SEP = "\x1f"
-TOTAL = "all"
+# Entries keep their web-map tile at the deepest zoom a query may ask clusters for.
+MAP_ZOOM = MAX_MAP_ZOOM
 # The columns the facet counts group the result set by, one grouping each. Kind, institution
 # and place make one grouping (a few thousand combinations at most): each grouping costs a
 # hash lookup per entry.
@@ -129,21 +122,6 @@ SET_POSITIONS = tuple(
     for position, column in enumerate(GROUPED_COLUMNS)
     if column.endswith("_set")
 )
-
-
-def facet_tokens(document: ItemDocument) -> list[str]:
-    """The facet values of a document as tokens: what the Elasticsearch engine's single terms
-    aggregation counts, and what the database engine's groups add up to; `all` counts the
-    result set itself."""
-    tokens = [TOTAL, f"kind{SEP}{document.kind}", f"institution{SEP}{document.institution}"]
-    if document.region:
-        tokens.append(f"region{SEP}{document.region}")
-    if document.commune:
-        tokens.append(f"commune{SEP}{document.region}{SEP}{document.commune}")
-    tokens += [f"trade{SEP}{pk}" for pk in document.trade_path]
-    tokens += [f"decade{SEP}{decade}" for decade in document.decades]
-    tokens += [f"tag{SEP}{slug}" for slug, _name in document.tags]
-    return tokens
 
 
 def grouped_tokens(rows: Iterable[tuple]) -> Counter:
@@ -398,9 +376,9 @@ class DatabaseEngine:
                 longitude__lte=box.east,
             )
         if query.kinds:
-            qs = qs.filter(kind__in=[clean_text(kind) for kind in query.kinds])
+            qs = qs.filter(kind__in=[without_nul(kind) for kind in query.kinds])
         if query.institutions:
-            qs = qs.filter(institution__in=[clean_text(code) for code in query.institutions])
+            qs = qs.filter(institution__in=[without_nul(code) for code in query.institutions])
         if query.year_from is not None:
             qs = qs.filter(year_to__gte=query.year_from)
         if query.year_to is not None:
@@ -409,13 +387,14 @@ class DatabaseEngine:
             qs = qs.filter(
                 Exists(
                     SearchFacet.objects.filter(
-                        entry=OuterRef("pk"), name=SearchFacet.Name.TAG, value=clean_text(slug)
+                        entry=OuterRef("pk"), name=SearchFacet.Name.TAG, value=without_nul(slug)
                     )
                 )
             )
-        terms = query_terms(clean_text(query.text))
+        text = without_nul(query.text)
+        terms = query_terms(text)
         search_query = None
-        if clean_text(query.text).strip() and not terms:
+        if text.strip() and not terms:
             # Only punctuation: nothing can match (rather than listing everything).
             qs = qs.none()
         elif terms:
@@ -512,14 +491,7 @@ class DatabaseEngine:
             for pk, title, summary, description in ArchiveItem.objects.filter(
                 pk__in=ids
             ).values_list("pk", "title", "summary", "description"):
-                snippets[pk] = next(
-                    (
-                        marked
-                        for text in (summary, description, title)
-                        if (marked := highlight(text, terms))
-                    ),
-                    "",
-                )
+                snippets[pk] = hit_snippet(terms, summary, description, title)
             oral = [row["pk"] for row in page if row["kind"] == ArchiveItem.Kind.ORAL_HISTORY]
             if oral:
                 for item_id, start_ms, text in (
@@ -576,7 +548,7 @@ class DatabaseEngine:
         return parse_facet_counts(grouped_tokens(rows).items())
 
     def _clusters(self, qs: QuerySet[SearchEntry], zoom: int) -> list[MapCluster]:
-        shift = 2 ** (MAP_ZOOM - max(0, min(int(zoom), MAP_ZOOM)))
+        shift = 2 ** (MAP_ZOOM - cluster_zoom(zoom))
         rows = (
             qs.filter(map_x__isnull=False, map_y__isnull=False)
             .order_by()
@@ -592,23 +564,20 @@ class DatabaseEngine:
                 identifier=Max("identifier"),
             )
         )
-        return sorted(
-            (
-                MapCluster(
-                    latitude=row["latitude_mean"],
-                    longitude=row["longitude_mean"],
-                    count=row["n"],
-                    identifier=row["identifier"] if row["n"] == 1 else None,
-                )
-                for row in rows
-            ),
-            key=lambda cluster: (-cluster.count, cluster.latitude, cluster.longitude),
+        return largest_first(
+            MapCluster(
+                latitude=row["latitude_mean"],
+                longitude=row["longitude_mean"],
+                count=row["n"],
+                identifier=row["identifier"] if row["n"] == 1 else None,
+            )
+            for row in rows
         )
 
     # --- Autocomplete ------------------------------------------------------------------------
 
     def suggest(self, *, field: str, prefix: str, language: str, limit: int = 10) -> list[str]:
-        prefix = fold(clean_text(prefix)).strip()
+        prefix = folded_key(prefix)
         if not prefix or limit <= 0:
             return []
         if field == "trade":
@@ -642,198 +611,8 @@ class DatabaseEngine:
         return rank_suggestions(labels, prefix, limit)
 
 
-def place_keys(query: ArchiveQuery) -> dict[str, str] | None:
-    """The place filters as the index stores them (commune and region folded, country upper
-    case), or None when one was given but holds nothing usable (it then matches nothing,
-    rather than the items without a place)."""
-    keys = {}
-    for name, value in (
-        ("commune_key", fold(clean_text(query.commune)).strip()),
-        ("region_key", fold(clean_text(query.region)).strip()),
-        ("country", clean_text(query.country).strip().upper()),
-    ):
-        given = getattr(query, name.removesuffix("_key"))
-        if given and not value:
-            return None
-        if value:
-            keys[name] = value
-    return keys
-
-
 def _any_form(term: frozenset[str], field: str) -> Q:
     condition = Q()
     for form in term:
         condition |= Q(**{f"{field}__contains": f" {form} "})
     return condition
-
-
-def suggestion_rank(label: str, prefix: str) -> int | None:
-    """0 when the folded `label` starts with `prefix`, 1 when one of its words does, else
-    None."""
-    folded = fold(label)
-    if folded.startswith(prefix):
-        return 0
-    if any(word.startswith(prefix) for word in folded.replace("-", " ").split()):
-        return 1
-    return None
-
-
-def trade_candidates(vocabulary: TradeVocabulary, prefix: str, language: str) -> dict[int, str]:
-    """Canonical id -> label in `language` of the trades whose label matches `prefix`; the
-    engine then keeps those some visible item has."""
-    candidates = {}
-    for pk in vocabulary.parent:
-        label = vocabulary.label(pk, language)
-        if suggestion_rank(label, prefix) is not None:
-            candidates[pk] = label
-    return candidates
-
-
-def rank_suggestions(labels: Iterable[str], prefix: str, limit: int) -> list[str]:
-    """Labels whose start, or the start of one of their words, is the folded `prefix`: those
-    starting with it first, then alphabetically."""
-    ranked = []
-    for label in labels:
-        rank = suggestion_rank(label, prefix)
-        if rank is not None:
-            ranked.append((rank, fold(label), label))
-    return [label for _rank, _folded, label in sorted(ranked)[:limit]]
-
-
-def parse_facet_counts(
-    rows: Iterable[tuple[str, int]],
-) -> tuple[dict[str, list[tuple[str, int]]], dict[str, str], int]:
-    """(facet token, count) pairs (see facet_tokens) -> each facet's (value, count) pairs, each
-    commune's region, and the total. Shared with the Elasticsearch engine, whose single
-    terms aggregation on the same tokens gives the same pairs."""
-    counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    total = 0
-    spellings: dict[str, dict[str, int]] = defaultdict(dict)
-    commune_regions: dict[str, str] = {}
-    for token, count in rows:
-        if token == TOTAL:
-            total = count
-            continue
-        name, _sep, value = token.partition(SEP)
-        if name == "commune":
-            region, _sep, value = value.partition(SEP)
-            if region:
-                commune_regions[value] = region
-        if name in ("region", "commune"):
-            # Spellings that differ only by case or accents are one place (filters fold).
-            spellings[name][value] = spellings[name].get(value, 0) + count
-            continue
-        counts[name][value] += count
-    for name, values in spellings.items():
-        merged: dict[str, tuple[str, int, int]] = {}
-        for value, count in values.items():
-            key = fold(value).strip()
-            label, best, summed = merged.get(key, (value, -1, 0))
-            merged[key] = (
-                (value, count, summed + count) if count > best else (label, best, summed + count)
-            )
-        counts[name] = {label: summed for label, _best, summed in merged.values()}
-    buckets = {name: list(values.items()) for name, values in counts.items()}
-    return buckets, commune_regions, total
-
-
-def build_facets(
-    buckets: dict[str, list[tuple[str, int]]],
-    query: ArchiveQuery,
-    vocabulary: TradeVocabulary,
-    *,
-    commune_regions: dict[str, str],
-) -> dict[str, list[FacetValue]]:
-    """Every facet of FACETS from (value, count) pairs, with labels in the query's language,
-    parents (a trade's broader trade, a commune's region) and the selected flags. Shared by
-    both engines: the database's GROUP BY and Elasticsearch's aggregations give the same
-    pairs."""
-    with translation.override(query.language):
-        kind_labels = {value: str(label) for value, label in ArchiveItem.Kind.choices}
-    codes = [code for code, _count in buckets.get("institution", [])]
-    names = dict(Institution.objects.filter(code__in=codes).values_list("code", "member__name"))
-    region_key = fold(clean_text(query.region)).strip()
-    commune_key = fold(clean_text(query.commune)).strip()
-    facets = {
-        "kind": [
-            FacetValue(value, kind_labels.get(value, value), count, selected=value in query.kinds)
-            for value, count in buckets.get("kind", [])
-        ],
-        "institution": [
-            FacetValue(value, names.get(value, value), count, selected=value in query.institutions)
-            for value, count in buckets.get("institution", [])
-        ],
-        "region": [
-            FacetValue(
-                value, value, count, selected=bool(region_key) and fold(value).strip() == region_key
-            )
-            for value, count in buckets.get("region", [])
-            if value
-        ],
-        "commune": [
-            FacetValue(
-                value,
-                value,
-                count,
-                parent=commune_regions.get(value),
-                selected=bool(commune_key) and fold(value).strip() == commune_key,
-            )
-            for value, count in buckets.get("commune", [])
-            if value
-        ],
-        **facet_values_many(buckets, query, vocabulary),
-    }
-    return {name: sort_facet(name, facets[name]) for name in FACETS}
-
-
-def facet_values_many(
-    counts: dict[str, list[tuple[str, int]]], query: ArchiveQuery, vocabulary: TradeVocabulary
-) -> dict[str, list[FacetValue]]:
-    """The trade, decade and tag facets from (value, count) pairs; shared with the
-    Elasticsearch engine, whose aggregations give the same pairs."""
-    selected_trades = {str(pk) for pk in vocabulary.canonical_ids(query.trades)}
-    trades = []
-    for value, count in counts.get("trade", []):
-        pk = int(value)
-        if pk not in vocabulary.labels:
-            continue  # a trade deleted since indexing
-        parent = vocabulary.parent.get(pk)
-        trades.append(
-            FacetValue(
-                value=value,
-                label=vocabulary.label(pk, query.language),
-                count=count,
-                parent=str(parent) if parent else None,
-                selected=value in selected_trades,
-            )
-        )
-    decades = [
-        FacetValue(
-            value=value,
-            label=decade_label(int(value)),
-            count=count,
-            selected=query.year_from == int(value) and query.year_to == int(value) + 9,
-        )
-        for value, count in counts.get("decade", [])
-    ]
-    tag_counts = dict(counts.get("tag", []))
-    tag_names = dict(Tag.objects.filter(slug__in=tag_counts).values_list("slug", "name"))
-    tags = [
-        FacetValue(
-            value=slug,
-            label=tag_names.get(slug, slug),
-            count=count,
-            selected=slug in query.tags,
-        )
-        for slug, count in tag_counts.items()
-    ]
-    return {"trade": trades, "decade": decades, "tag": tags}
-
-
-def sort_facet(name: str, values: list[FacetValue]) -> list[FacetValue]:
-    """Decades in time order, trades by label (a tree reads better so), the others by count."""
-    if name == "decade":
-        return sorted(values, key=lambda value: int(value.value))
-    if name == "trade":
-        return sorted(values, key=lambda value: (fold(value.label), value.value))
-    return sorted(values, key=lambda value: (-value.count, fold(value.label), value.value))

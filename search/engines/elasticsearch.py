@@ -1,17 +1,11 @@
 """The Elasticsearch engine (production): the archive query contract on an Elasticsearch 8
 index, through elasticsearch-dsl.
 
-One `ArchiveItemDocument` per visible item. Texts are analysed by the built-in french analyser
-with english, german and dutch sub-fields (plus an accent-folded one on short fields); trades
-are indexed by canonical id (with their broader trades) and by their labels in the five
-languages; transcript segments are nested documents, so `inner_hits` say where in a recording
-the words were said. Every query word must match, in the item's fields or in a segment (so a
-transcript counts as the item's text). Snippets and moments are marked by
-search.engines.analysis, like the database engine's: the same forms, the same escaping.
-
-Reads and writes go through an alias (settings.ARCHIVE_SEARCH["INDEX"]); `rebuild()` fills a
-new index and swaps the alias in one atomic request. Every transport failure becomes
-search.engines.EngineUnavailable.
+Texts go through the french analyser with english, german and dutch sub-fields, to find a word
+in the five languages as search.engines.analysis does for the database engine; that module also
+marks the snippets, so both engines mark alike. Transcript segments are nested documents, so
+that a match says where in the recording the words were said. Reads and writes go through an
+alias, so that a rebuild swaps a complete new index in at once.
 """
 
 from __future__ import annotations
@@ -62,16 +56,20 @@ from search.contract import (
 )
 from search.documents import ItemDocument, TradeVocabulary, load_documents
 from search.engines import EngineUnavailable
-from search.engines.analysis import fold, highlight, query_terms, query_words
-from search.engines.database import (
+from search.engines.analysis import highlight, query_terms, query_words
+from search.engines.common import (
     MOMENTS_PER_HIT,
     build_facets,
-    clean_text,
+    cluster_zoom,
     facet_tokens,
+    folded_key,
+    hit_snippet,
+    largest_first,
     parse_facet_counts,
     place_keys,
     rank_suggestions,
     trade_candidates,
+    without_nul,
 )
 from search.transport import PlainJsonHttpNode
 
@@ -406,11 +404,6 @@ class ElasticsearchEngine:
             for name in previous:
                 with contextlib.suppress(NotFoundError):
                     client.indices.delete(index=name)
-        # Changes committed while the new index was filling may have gone to the old one:
-        # bring the new one in line before returning (search_reconcile's own comparison).
-        from search.outbox import reconcile  # search.outbox imports the engines
-
-        reconcile(engine=self)
         return self.count()
 
     def indexed_versions(self) -> dict[int, str]:
@@ -463,16 +456,16 @@ class ElasticsearchEngine:
                 )
             )
         if query.kinds:
-            filters.append(Q("terms", kind=[clean_text(kind) for kind in query.kinds]))
+            filters.append(Q("terms", kind=[without_nul(kind) for kind in query.kinds]))
         if query.institutions:
             filters.append(
-                Q("terms", institution=[clean_text(code) for code in query.institutions])
+                Q("terms", institution=[without_nul(code) for code in query.institutions])
             )
         if query.year_from is not None:
             filters.append(Q("range", year_to={"gte": query.year_from}))
         if query.year_to is not None:
             filters.append(Q("range", year_from={"lte": query.year_to}))
-        filters.extend(Q("term", tags=clean_text(slug)) for slug in query.tags)
+        filters.extend(Q("term", tags=without_nul(slug)) for slug in query.tags)
         return filters
 
     def _search(self, query: ArchiveQuery, words: list[str], filters: list[Q]) -> Search:
@@ -529,7 +522,7 @@ class ElasticsearchEngine:
     def search(self, query: ArchiveQuery) -> ArchiveResults:
         vocabulary = TradeVocabulary.load()
         filters = self._filters(query, vocabulary)
-        text = clean_text(query.text)
+        text = without_nul(query.text)
         words = query_words(text)
         if filters is None or (text.strip() and not words):
             return ArchiveResults(hits=[], total=0, facets={name: [] for name in FACETS})
@@ -537,7 +530,7 @@ class ElasticsearchEngine:
         size = self._facet_size()
         search.aggs.bucket("facets", A("terms", field="facet_values", size=size))
         if query.map_zoom is not None:
-            zoom = max(0, min(int(query.map_zoom), 20))
+            zoom = cluster_zoom(query.map_zoom)
             grid = search.aggs.bucket(
                 "clusters", "geotile_grid", field="location", precision=zoom, size=MAX_CLUSTERS
             )
@@ -574,19 +567,16 @@ class ElasticsearchEngine:
             identifiers = dict(
                 ArchiveItem.objects.filter(pk__in=single).values_list("pk", "identifier")
             )
-            clusters = sorted(
-                (
-                    MapCluster(
-                        latitude=cell.centre.location.lat,
-                        longitude=cell.centre.location.lon,
-                        count=cell.doc_count,
-                        identifier=(
-                            identifiers.get(int(cell.first.value)) if cell.doc_count == 1 else None
-                        ),
-                    )
-                    for cell in cells
-                ),
-                key=lambda cluster: (-cluster.count, cluster.latitude, cluster.longitude),
+            clusters = largest_first(
+                MapCluster(
+                    latitude=cell.centre.location.lat,
+                    longitude=cell.centre.location.lon,
+                    count=cell.doc_count,
+                    identifier=(
+                        identifiers.get(int(cell.first.value)) if cell.doc_count == 1 else None
+                    ),
+                )
+                for cell in cells
             )
         return ArchiveResults(hits=hits, total=total, facets=facets, clusters=clusters)
 
@@ -603,16 +593,9 @@ class ElasticsearchEngine:
 
     def _hit(self, hit, terms) -> Hit:
         source = hit.to_dict()
-        snippet = ""
-        if terms:
-            snippet = next(
-                (
-                    marked
-                    for name in ("summary", "description", "title")
-                    if (marked := highlight(source.get(name) or "", terms))
-                ),
-                "",
-            )
+        snippet = hit_snippet(
+            terms, *(source.get(name) for name in ("summary", "description", "title"))
+        )
         moments: dict[float, TranscriptMoment] = {}
         inner = getattr(hit.meta, "inner_hits", None)
         for name in inner or ():
@@ -634,7 +617,7 @@ class ElasticsearchEngine:
     # --- Autocomplete ------------------------------------------------------------------------
 
     def suggest(self, *, field: str, prefix: str, language: str, limit: int = 10) -> list[str]:
-        prefix = fold(clean_text(prefix)).strip()
+        prefix = folded_key(prefix)
         if not prefix or limit <= 0 or field not in ("trade", "place"):
             return []
         search = Search(using=self.client, index=self.alias).extra(size=0)

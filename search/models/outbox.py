@@ -1,9 +1,5 @@
-"""The index outbox: one pending task per changed item, written in the change's own transaction.
-
-A change to an archive item upserts the item's row here in the same database transaction as the
-change (see search.outbox.enqueue), so a committed change always leaves a task behind and a
-rolled-back one leaves none. The index worker applies pending tasks to the engine and deletes
-each row only once the engine has accepted it.
+"""The index outbox: one pending task per changed item, written in the change's own transaction
+(search.outbox).
 
 Tasks for the same item coalesce into one row: ten edits before the worker runs give one task.
 Each change stamps a fresh `token`; the worker deletes a row only if its token is still the one

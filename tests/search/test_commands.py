@@ -13,10 +13,11 @@ from django.utils import timezone
 import pytest
 
 from archive.models import ArchiveItem
+from search.contract import ArchiveQuery
 from search.documents import indexable_versions
 from search.engines import get_engine
 from search.models import IndexTask
-from search.outbox import work
+from search.outbox import rebuild, work
 from tests.factories.items import PublishedItemFactory
 
 
@@ -69,6 +70,35 @@ def test_reindex_rebuilds_the_database_engine(world):
 
     assert re.search(r"database: 4 document\(s\) indexed in [\d.]+ s", out)
     assert engine.indexed_versions() == indexable_versions()
+
+
+@pytest.mark.parametrize("engine_name", ["database", "elasticsearch"])
+def test_a_rebuild_catches_up_with_changes_committed_while_it_ran(world, engine_name, request):
+    """What search_reindex runs. Changes committed while the index fills went to the index
+    being replaced, or came after their items were read: the rebuild must not lose them."""
+    engine = (
+        get_engine("database")
+        if engine_name == "database"
+        else request.getfixturevalue("es_engine")
+    )
+    edited, withdrawn, _kept = (
+        PublishedItemFactory(institution=world.institution, title="Chevalement") for _ in range(3)
+    )
+    added = []
+
+    def meanwhile(written):
+        # Called as documents are written, so after every item was read.
+        if added:
+            return
+        ArchiveItem.objects.filter(pk=edited.pk).update(title="Lavoir", updated_at=timezone.now())
+        ArchiveItem.objects.filter(pk=withdrawn.pk).update(status=ArchiveItem.Status.WITHDRAWN)
+        added.append(PublishedItemFactory(institution=world.institution, title="Lavoir"))
+
+    assert rebuild(engine=engine, progress=meanwhile) == 3
+
+    assert engine.indexed_versions() == indexable_versions()
+    found = {hit.identifier for hit in engine.search(ArchiveQuery(text="lavoir")).hits}
+    assert found == {edited.identifier, added[0].identifier}
 
 
 def test_status_on_the_database_engine(world):

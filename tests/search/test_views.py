@@ -1,9 +1,10 @@
 """The public search page /<lang>/search/ and its autocomplete, as a visitor uses them.
 
 Items come from the factories and are indexed by the configured engine (the database engine,
-the default) with `engine.rebuild()`, as `search_reindex` does; one test runs the same page
-through the Elasticsearch engine on the suite's OpenSearch-API emulator. The last tests load
-the demo (`manage.py load_demo`) and check the issue's "done when" searches on it.
+the default) with `engine.rebuild()`; one test runs the same page through the Elasticsearch
+engine on the suite's OpenSearch-API emulator. The last tests load the demo
+(`manage.py load_demo`) and search it as a visitor of `make run` would: a trade in two
+languages, then facets and the map.
 """
 
 from __future__ import annotations
@@ -791,7 +792,7 @@ def test_news_pages_are_found_in_their_own_section_in_the_visitors_language(
     assert english.select_one("section.search-pages") is None
 
 
-# --- the issue's demo ----------------------------------------------------------------------
+# --- the demo site ---------------------------------------------------------------------------
 
 WEAVING_IN_HAUTS_DE_FRANCE = {
     "FAB-FVAN-0001",

@@ -166,7 +166,7 @@ def submitted_items(world, count: int) -> list[ArchiveItem]:
 def test_outage_saves_succeed_and_the_worker_brings_the_index_back(
     world, es_engine, search_server, capsys, search_index_off
 ):
-    """The issue's outage test: with the search server stopped, publishing, editing and
+    """An outage: with the search server stopped, publishing, editing and
     deleting 100 items all succeed; once it is back, the worker makes the index equal to the
     database. Timings are printed for comparison, never asserted. (Wagtail's own search index
     of the items is off: it is not what this measures.)"""

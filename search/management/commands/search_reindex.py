@@ -6,6 +6,7 @@ from tqdm import tqdm
 
 from search.documents import indexable_items
 from search.engines import EngineUnavailable, get_engine
+from search.outbox import rebuild
 
 
 class Command(BaseCommand):
@@ -32,7 +33,7 @@ class Command(BaseCommand):
         ) as bar:
             try:
                 # The engine calls progress(n) with the number of documents just written.
-                count = engine.rebuild(progress=bar.update)
+                count = rebuild(engine=engine, progress=bar.update)
             except EngineUnavailable as error:
                 raise CommandError(
                     f"The {engine.name} engine is unreachable ({error}); the index in use is "
