@@ -89,6 +89,7 @@ from wagtail.models import Locale
 from tqdm import tqdm
 
 from archive import selectors, services
+from archive.formats import sniff
 from archive.models import (
     ArchiveItem,
     ArchiveItemLogEntry,
@@ -104,14 +105,9 @@ from archive.models import (
 )
 from archive.signals import items_changed
 from archive.spreadsheets import FORMULA_STARTS, spreadsheet_safe
+from archive.storage import generated_name
 from archive.transcripts import Segment, TranscriptError, parse_transcript
-from archive.validation import (
-    UploadRejected,
-    generated_name,
-    max_upload_bytes,
-    sniff,
-    validate_upload,
-)
+from archive.validation import UploadRejected, max_upload_bytes, validate_upload
 
 Kind = ArchiveItem.Kind
 Status = ArchiveItem.Status

@@ -54,17 +54,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from archive import selectors
+from archive.formats import MediaKind, accepted_extensions
 from archive.models import ArchiveItem, Institution, MediaFile
 from archive.services import Actor, ArchiveError
-from archive.storage import is_s3, open_stream, s3_client, s3_key
-from archive.validation import (
-    Kind,
-    UploadRejected,
-    accepted_extensions,
-    generated_name,
-    max_upload_bytes,
-    validate_upload,
-)
+from archive.storage import generated_name, is_s3, open_seekable, s3_client, s3_key
+from archive.validation import UploadRejected, max_upload_bytes, validate_upload
 
 logger = logging.getLogger(__name__)
 
@@ -81,7 +75,7 @@ STORED_CONTENT_TYPE = "application/octet-stream"
 # What these uploads take: the large media that the items' recording pickers offer. Photos
 # (HEIC and TIFF scans too) go through Wagtail's image library, where items choose them; a
 # photo or document uploaded here could never be attached to anything.
-KINDS = (Kind.AUDIO, Kind.VIDEO)
+KINDS = (MediaKind.AUDIO, MediaKind.VIDEO)
 
 
 class UploadError(ArchiveError):
@@ -179,12 +173,12 @@ def _display_name(name: str) -> str:
     return base[-255:]
 
 
-def not_taken(kind: Kind, *, content: str = "") -> UploadError:
+def not_taken(kind: MediaKind, *, content: str = "") -> UploadError:
     """The refusal of a file of a `kind` these uploads do not take (a photo, a document),
     saying where it goes instead; `content` describes what the file was found to be."""
     sentences = [_("This file is %(content)s.") % {"content": content}] if content else []
     sentences.append(_("Archive uploads take audio recordings and videos only."))
-    if kind == Kind.PHOTO:
+    if kind == MediaKind.PHOTO:
         sentences.append(
             _("Add photos to the image library (Images in the menu): items choose them there.")
         )
@@ -193,13 +187,13 @@ def not_taken(kind: Kind, *, content: str = "") -> UploadError:
     return UploadError(" ".join(sentences), code="not_taken")
 
 
-def _extension(kind: Kind, name: str) -> str:
+def _extension(kind: MediaKind, name: str) -> str:
     accepted = accepted_extensions(kind=kind)
     stem, dot, extension = _display_name(name).rpartition(".")
     extension = extension.lower() if dot and stem else ""
     if extension in accepted:
         return accepted[extension]
-    for other in Kind:
+    for other in MediaKind:
         if other not in KINDS and extension in accepted_extensions(kind=other):
             raise not_taken(other)
     raise UploadError(
@@ -240,7 +234,7 @@ def upload_start(
     storage = storage or default_storage
     _check_may_upload(user, institution.pk)
     try:
-        kind = Kind(kind)
+        kind = MediaKind(kind)
     except ValueError:
         raise UploadError(
             _("Choose what the file is: %(kinds)s.")
@@ -394,7 +388,7 @@ def _complete(ticket: UploadTicket, user, storage: Storage) -> UploadResult:
 
     _move(storage, ticket.key, ticket.final_key)
     try:
-        with open_stream(storage, ticket.final_key) as stream:
+        with open_seekable(storage, ticket.final_key) as stream:
             checked = validate_upload(
                 stream, kind=ticket.kind, claimed_name=ticket.name, max_bytes=ticket.size
             )
@@ -418,6 +412,7 @@ def _complete(ticket: UploadTicket, user, storage: Storage) -> UploadResult:
                 mime=checked.mime,
                 size=checked.size,
                 sha256=checked.sha256,
+                duration_seconds=checked.duration_seconds,
                 created_by=user,
             )
     except IntegrityError:
