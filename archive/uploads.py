@@ -1,38 +1,13 @@
 """Large media straight to storage: the browser uploads, Django only signs and then checks.
 
-A recording of two hours weighs gigabytes; it must never pass through (or sit in) the Django
-process. The flow, in three steps, each a service here (the admin views in
-archive/admin_uploads.py are thin wrappers):
-
-1. `upload_start`: a contributor says what the file is (audio or video: see KINDS), its
-   size and its name. The server checks the size against the kind's limit
-   (`validation.max_upload_bytes`) and answers where to send the file:
-   - with S3 storage, a presigned POST (boto3 `generate_presigned_post`) that expires within
-     15 minutes and whose policy allows exactly one generated key and at most the declared size
-     (`content-length-range`); the bucket enforces it, Django never sees the bytes;
-   - with local storage, a URL of `upload_receive` (admin view) that streams the request body
-     to a temporary file and moves it to storage, with the same limits.
-   Either way it also gives a signed token (django.core.signing, no database row) binding the
-   key, the kind, the institution, the user, the declared size and the expiry.
-2. The browser sends the file (with progress), to S3 or to the local view.
-3. `upload_complete`: the client posts the token back. The server moves the object from the
-   upload key to its final key, then reads it once, streamed in chunks
-   (`validation.validate_upload`: magic bytes, size, SHA-256), and only then creates the
-   MediaFile row. Anything wrong: the object is deleted, the contributor reads why, nothing is
-   saved. A file whose checksum the institution already has is accepted with a warning naming
-   the items that use the earlier copy.
-
-Keys
-----
-`<institution prefix>/incoming/<yyyy>/<mm>/<random>.<ext>` while uploading, then the same under
-`/media/`. Nothing of the contributor's file name goes into a key except its extension, and
-only an extension the kind accepts (mapped to ours: `.JPEG` -> `.jpg`); the content must then
-agree with it. Why two prefixes: a presigned POST can be replayed until it expires, so the
-object at the upload key could be replaced after it was checked. The checked file lives at a
-key no policy ever allowed, and it is moved there *before* being read, so what was checked is
-what is kept. A replay after completion only leaves an object under `incoming/`, which no row
-uses: `storage_audit` lists it, and an S3 lifecycle rule on `*/incoming/` can expire such
-leftovers (see README).
+A two-hour recording weighs gigabytes and must never pass through the Django process. Three
+services: `upload_start` checks kind, size and name and answers where to send the file (a
+presigned S3 POST bound to one generated key and size, or the local receive view) with a
+signed token; the browser sends it; `upload_complete` moves the object from `incoming/` to
+`media/` *before* reading it (a replayed POST cannot swap what was checked), validates it
+once (content, size, checksum, length of a recording) and only then records the MediaFile.
+Anything wrong: the object is deleted and the contributor reads why. Leftovers under
+`incoming/` are listed by storage_audit and can be expired by a lifecycle rule (README).
 """
 
 from __future__ import annotations

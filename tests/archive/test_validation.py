@@ -615,13 +615,16 @@ def test_names_and_types_that_agree_or_say_nothing_are_accepted(sample_id, name,
 
 # --- Sizes, streaming and hashing ------------------------------------------------------------
 class GeneratedStream:
-    """A read-only, non-seekable file of `size` bytes: `head`, then zeros made up as they are
-    read, so that a 200 MB upload costs nothing. Records how it was read."""
+    """A read-only file of `size` bytes: `head`, then zeros made up as they are read, so that a
+    200 MB upload costs nothing. Records how it was read; seeks only if `seekable`."""
 
-    def __init__(self, head: bytes, size: int, *, max_piece: int | None = None):
+    def __init__(
+        self, head: bytes, size: int, *, max_piece: int | None = None, seekable: bool = False
+    ):
         self.head, self.size, self.max_piece = head, size, max_piece
         self.position = 0
         self.largest_request = 0
+        self.can_seek = seekable
 
     def read(self, size=-1):
         if size is None or size < 0:
@@ -633,7 +636,16 @@ class GeneratedStream:
         return head_part + bytes(size - len(head_part))
 
     def seekable(self):
-        return False
+        return self.can_seek
+
+    def seek(self, offset, whence=io.SEEK_SET):
+        assert self.can_seek, "seek on a stream that cannot"
+        base = {io.SEEK_SET: 0, io.SEEK_CUR: self.position, io.SEEK_END: self.size}[whence]
+        self.position = max(0, base + offset)
+        return self.position
+
+    def tell(self):
+        return self.position
 
 
 def test_file_over_its_kinds_limit_is_refused(settings):
@@ -689,6 +701,22 @@ def test_long_recording_is_hashed_without_being_held_in_memory():
     assert peak < 2 * 1024**2, f"peak Python memory {peak} bytes"
 
 
+def test_long_recording_is_opened_for_its_length_without_being_held_in_memory():
+    size = 64 * 1024**2
+    stream = GeneratedStream(wav_header(size), size, seekable=True)
+
+    tracemalloc.start()
+    try:
+        result = validate_upload(stream, kind=MediaKind.AUDIO, claimed_name="interview.wav")
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+    # 16-bit mono at 8 kHz: 16,000 bytes a second.
+    assert result.duration_seconds == round((size - 44) / 16000)
+    assert peak < 2 * 1024**2, f"peak Python memory {peak} bytes"
+
+
 @pytest.mark.parametrize("sample_id", ["m4a from Android, generic brand", "mp4"])
 def test_tracks_are_found_however_the_stream_is_cut(sample_id):
     """A network delivers files in pieces of any size: box headers and the track handler may
@@ -709,6 +737,25 @@ def test_mp4_without_its_index_is_refused_as_damaged():
     assert error.code == "damaged"
     assert message(error) == (
         "This file looks like an MP4 video but cannot be read: it may be damaged or incomplete."
+    )
+
+
+@pytest.mark.parametrize(
+    ("data", "content"),
+    [
+        # The codec's header page is right; the tags page that must follow is not.
+        (ogg_bytes(OPUS_HEAD), "an Ogg audio recording"),
+        (b"fLaC" + bytes(300), "a FLAC audio recording"),
+        (b"RIFF\x64\x00\x00\x00WAVEdata\x58\x00\x00\x00" + bytes(88), "a WAV audio recording"),
+    ],
+    ids=["opus without tags", "flac without stream info", "wav without format"],
+)
+def test_recording_whose_head_is_right_but_not_the_rest_is_refused_as_damaged(data, content):
+    error = rejection(data, kind=MediaKind.AUDIO)
+
+    assert error.code == "damaged"
+    assert message(error) == (
+        f"This file looks like {content} but cannot be read: it may be damaged or incomplete."
     )
 
 
