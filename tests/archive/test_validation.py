@@ -682,6 +682,15 @@ def test_oversized_upload_is_refused_without_being_read_to_the_end(settings):
     assert stream.largest_request <= CHUNK_SIZE
 
 
+def validated_with_peak_memory(stream) -> tuple[ValidatedFile, int]:
+    tracemalloc.start()
+    try:
+        result = validate_upload(stream, kind=MediaKind.AUDIO, claimed_name="interview.wav")
+        return result, tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
 def test_long_recording_is_hashed_without_being_held_in_memory():
     size = 64 * 1024**2
     expected = hashlib.sha256(wav_header(size))
@@ -690,12 +699,7 @@ def test_long_recording_is_hashed_without_being_held_in_memory():
     expected.update(bytes((size - 44) % CHUNK_SIZE))
     stream = GeneratedStream(wav_header(size), size)
 
-    tracemalloc.start()
-    try:
-        result = validate_upload(stream, kind=MediaKind.AUDIO, claimed_name="interview.wav")
-        peak = tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
+    result, peak = validated_with_peak_memory(stream)
 
     assert (result.size, result.sha256) == (size, expected.hexdigest())
     assert peak < 2 * 1024**2, f"peak Python memory {peak} bytes"
@@ -705,12 +709,7 @@ def test_long_recording_is_opened_for_its_length_without_being_held_in_memory():
     size = 64 * 1024**2
     stream = GeneratedStream(wav_header(size), size, seekable=True)
 
-    tracemalloc.start()
-    try:
-        result = validate_upload(stream, kind=MediaKind.AUDIO, claimed_name="interview.wav")
-        peak = tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
+    result, peak = validated_with_peak_memory(stream)
 
     # 16-bit mono at 8 kHz: 16,000 bytes a second.
     assert result.duration_seconds == round((size - 44) / 16000)
