@@ -26,9 +26,10 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 
 from archive import uploads
+from archive.formats import MediaKind, accepted_extensions
 from archive.models import Institution, MediaFile
 from archive.services import Actor
-from archive.validation import Kind, accepted_extensions, max_upload_bytes
+from archive.validation import max_upload_bytes
 
 # Room for the multipart envelope around the file (boundaries, part headers, a CSRF field)
 # when a local upload's Content-Length is compared with the declared size.
@@ -59,8 +60,8 @@ def kind_options(kinds) -> list[dict]:
     """What the upload controls offer for each kind: label, limit and accepted extensions."""
     return [
         {
-            "value": Kind(kind).value,
-            "label": Kind(kind).label,
+            "value": MediaKind(kind).value,
+            "label": MediaKind(kind).label,
             "limit": filesizeformat(max_upload_bytes(kind=kind)),
             "accept": ",".join(f".{ext}" for ext in accepted_extensions(kind=kind)),
         }
@@ -143,7 +144,7 @@ class UploadPageView(WagtailAdminTemplateMixin, TemplateView):
 
 
 class StartForm(forms.Form):
-    kind = forms.ChoiceField(choices=Kind.choices)
+    kind = forms.ChoiceField(choices=MediaKind.choices)
     size = forms.IntegerField(min_value=1)
     name = forms.CharField(max_length=1000)
     institution = forms.ModelChoiceField(queryset=Institution.objects.all(), required=False)

@@ -1,17 +1,10 @@
 """Image renditions that carry none of the photo's personal metadata.
 
-Renditions are the public face of every image (archive photos, member logos, page images);
-originals stay private. Left alone, Wagtail 8 and Willow copy the source's EXIF block into
-JPEG and PNG renditions (GPS position, camera and lens serial numbers, owner and artist
-names, maker notes), and Pillow copies a JPEG's comment: measured in
-tests/archive/test_privacy.py. `CustomImage.generate_rendition_file` therefore renders through
-`PrivateFilter`, the extension point that method's documentation names ("swapping out
-`filter` for an instance of a custom `Filter` subclass").
-
-`PrivateFilter` runs every operation of the spec, then one more: `StripMetadataOperation`.
-Wagtail has applied the EXIF orientation to the pixels before any operation runs
-(`willow.auto_orient()`), so nothing is lost by dropping the tag afterwards. What says how to
-show the pixels stays: the ICC colour profile, transparency, resolution, and a GIF's timing.
+Renditions are the public face of every image; left alone, Wagtail and Willow copy the
+source's EXIF (GPS, serial numbers, owner) into them (measured in tests/archive/test_privacy.py).
+`CustomImage.generate_rendition_file` therefore renders through `PrivateFilter`, whose last
+operation applies archive/metadata.py's one rule of what is kept. Wagtail has applied the EXIF
+orientation to the pixels before any operation runs, so nothing is lost.
 """
 
 from __future__ import annotations
@@ -19,13 +12,10 @@ from __future__ import annotations
 from wagtail.images.image_operations import FilterOperation
 from wagtail.images.models import Filter
 
-from PIL import Image as PILImage
 from willow.plugins.pillow import PillowImage
 from willow.svg import SvgImage
 
-# Image info that describes how to show the pixels, not who took them or where. Everything
-# else goes: exif, xmp (and PNG's "XML:com.adobe.xmp"), comment, PNG text chunks, IPTC...
-KEPT_INFO = frozenset({"icc_profile", "transparency", "dpi", "duration", "loop", "background"})
+from archive.metadata import without_metadata
 
 
 class StripMetadataOperation(FilterOperation):
@@ -51,13 +41,3 @@ class PrivateFilter(Filter):
     @property
     def filter_operations(self):
         return [*super().filter_operations, StripMetadataOperation("strip-metadata")]
-
-
-def without_metadata(pillow: PILImage.Image) -> PILImage.Image:
-    """A copy of `pillow` with only the info KEPT_INFO allows.
-
-    A copy, not the same image with its info emptied: Pillow caches parsed EXIF on the image
-    (`getexif()`), and pillow-heif's writer falls back to that cache."""
-    clean = pillow.copy()
-    clean.info = {key: value for key, value in pillow.info.items() if key in KEPT_INFO}
-    return clean

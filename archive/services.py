@@ -58,6 +58,7 @@ from django.utils.translation import gettext_lazy
 from wagtail.log_actions import log
 from wagtail.models import Collection, GroupCollectionPermission, ReferenceIndex
 
+from archive.metadata import gps_position
 from archive.models import (
     ArchiveItem,
     Consent,
@@ -77,7 +78,6 @@ from archive.selectors import (
     user_is_moderator,
 )
 from archive.transcripts import DEFAULT_MAX_BYTES, TranscriptError, parse_transcript
-from archive.validation import gps_position
 
 Status = ArchiveItem.Status
 Kind = ArchiveItem.Kind

@@ -1,8 +1,18 @@
 """What the archive needs from a storage backend beyond Django's Storage API, for the local
-filesystem and S3 alike: telling them apart, reaching the S3 client and keys, and reading an
-object front to back without holding it in memory."""
+filesystem and S3 alike: names that owe nothing to the contributor, and reading a large object
+without holding it in memory."""
+
+import io
+import re
+import uuid
 
 from django.core.files.storage import Storage
+from django.utils import timezone
+
+from archive.formats import MediaKind, accepted_extensions
+
+# What a seekable S3 object reads at a time.
+CHUNK = 64 * 1024
 
 
 def is_s3(storage: Storage) -> bool:
@@ -45,3 +55,97 @@ class open_stream:
     def __exit__(self, *exc_info):
         if self.stream is not None:
             self.stream.close()
+
+
+class open_seekable(open_stream):
+    """The stored object as a seekable file, for parsers that read headers here and there
+    (mutagen). On S3, reads go through ranged GETs: reading front to back costs one GET,
+    each seek elsewhere one more, and nothing beyond a read buffer is held in memory."""
+
+    def __enter__(self):
+        if is_s3(self.storage):
+            self.stream = io.BufferedReader(
+                _S3Object(self.storage, s3_key(self.storage, self.name)), CHUNK
+            )
+        else:
+            self.stream = self.storage.open(self.name, "rb")
+        return self.stream
+
+
+class _S3Object(io.RawIOBase):
+    def __init__(self, storage, key: str):
+        self._client = s3_client(storage)
+        self._bucket, self._key = storage.bucket_name, key
+        self._size = self._client.head_object(Bucket=self._bucket, Key=key)["ContentLength"]
+        self._pos = 0
+        self._body = None  # the body of the last GET, and where it now stands
+        self._body_pos = -1
+
+    def readable(self):
+        return True
+
+    def seekable(self):
+        return True
+
+    def tell(self):
+        return self._pos
+
+    def seek(self, offset, whence=io.SEEK_SET):
+        base = {io.SEEK_SET: 0, io.SEEK_CUR: self._pos, io.SEEK_END: self._size}[whence]
+        self._pos = max(0, base + offset)
+        return self._pos
+
+    def readinto(self, buffer):
+        wanted = min(len(buffer), self._size - self._pos)
+        if wanted <= 0:
+            return 0
+        if self._body is None or self._body_pos != self._pos:
+            self._close_body()
+            self._body = self._client.get_object(
+                Bucket=self._bucket, Key=self._key, Range=f"bytes={self._pos}-"
+            )["Body"]
+            self._body_pos = self._pos
+        data = self._body.read(wanted)
+        buffer[: len(data)] = data
+        self._pos += len(data)
+        self._body_pos = self._pos
+        return len(data)
+
+    def _close_body(self):
+        if self._body is not None:
+            self._body.close()
+            self._body = None
+
+    def close(self):
+        self._close_body()
+        super().close()
+
+
+# --- Generated names ---------------------------------------------------------------------------
+_PREFIX = re.compile(r"[a-z0-9_-]+(?:/[a-z0-9_-]+)*")
+_EXTENSION = re.compile(r"[a-z0-9]{1,10}")
+
+
+def generated_name(*, prefix: str, extension: str) -> str:
+    """A fresh storage key, `<prefix>/<yyyy>/<mm>/<random hex>.<extension>`: nothing of the
+    contributor's file name goes into it (pass a ValidatedFile's `extension`), and the strict
+    `prefix` keeps the key from climbing out of it."""
+    if not _PREFIX.fullmatch(prefix):
+        raise ValueError(f"Invalid storage prefix: {prefix!r}")
+    if not _EXTENSION.fullmatch(extension):
+        raise ValueError(f"Invalid extension: {extension!r}")
+    now = timezone.now()
+    return f"{prefix}/{now:%Y}/{now:%m}/{uuid.uuid4().hex}.{extension}"
+
+
+def generated_name_for(name: str, *, prefix: str, kind: MediaKind | str) -> str:
+    """`generated_name` for a file that arrives named `name`, when no ValidatedFile says its
+    extension (Wagtail's images and their renditions). Only the extension is kept: the one
+    the kind stores when the kind accepts it (`IMG.JPEG` -> `jpg`), else the name's own if it
+    is a plain one (a GIF in the image library), else `bin`."""
+    stem, dot, extension = re.split(r"[\\/]", name or "")[-1].rpartition(".")
+    extension = extension.lower() if dot and stem else ""
+    extension = accepted_extensions(kind=kind).get(extension, extension)
+    if not _EXTENSION.fullmatch(extension):
+        extension = "bin"
+    return generated_name(prefix=prefix, extension=extension)

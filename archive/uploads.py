@@ -1,38 +1,13 @@
 """Large media straight to storage: the browser uploads, Django only signs and then checks.
 
-A recording of two hours weighs gigabytes; it must never pass through (or sit in) the Django
-process. The flow, in three steps, each a service here (the admin views in
-archive/admin_uploads.py are thin wrappers):
-
-1. `upload_start`: a contributor says what the file is (audio or video: see KINDS), its
-   size and its name. The server checks the size against the kind's limit
-   (`validation.max_upload_bytes`) and answers where to send the file:
-   - with S3 storage, a presigned POST (boto3 `generate_presigned_post`) that expires within
-     15 minutes and whose policy allows exactly one generated key and at most the declared size
-     (`content-length-range`); the bucket enforces it, Django never sees the bytes;
-   - with local storage, a URL of `upload_receive` (admin view) that streams the request body
-     to a temporary file and moves it to storage, with the same limits.
-   Either way it also gives a signed token (django.core.signing, no database row) binding the
-   key, the kind, the institution, the user, the declared size and the expiry.
-2. The browser sends the file (with progress), to S3 or to the local view.
-3. `upload_complete`: the client posts the token back. The server moves the object from the
-   upload key to its final key, then reads it once, streamed in chunks
-   (`validation.validate_upload`: magic bytes, size, SHA-256), and only then creates the
-   MediaFile row. Anything wrong: the object is deleted, the contributor reads why, nothing is
-   saved. A file whose checksum the institution already has is accepted with a warning naming
-   the items that use the earlier copy.
-
-Keys
-----
-`<institution prefix>/incoming/<yyyy>/<mm>/<random>.<ext>` while uploading, then the same under
-`/media/`. Nothing of the contributor's file name goes into a key except its extension, and
-only an extension the kind accepts (mapped to ours: `.JPEG` -> `.jpg`); the content must then
-agree with it. Why two prefixes: a presigned POST can be replayed until it expires, so the
-object at the upload key could be replaced after it was checked. The checked file lives at a
-key no policy ever allowed, and it is moved there *before* being read, so what was checked is
-what is kept. A replay after completion only leaves an object under `incoming/`, which no row
-uses: `storage_audit` lists it, and an S3 lifecycle rule on `*/incoming/` can expire such
-leftovers (see README).
+A two-hour recording weighs gigabytes and must never pass through the Django process. Three
+services: `upload_start` checks kind, size and name and answers where to send the file (a
+presigned S3 POST bound to one generated key and size, or the local receive view) with a
+signed token; the browser sends it; `upload_complete` moves the object from `incoming/` to
+`media/` *before* reading it (a replayed POST cannot swap what was checked), validates it
+once (content, size, checksum, length of a recording) and only then records the MediaFile.
+Anything wrong: the object is deleted and the contributor reads why. Leftovers under
+`incoming/` are listed by storage_audit and can be expired by a lifecycle rule (README).
 """
 
 from __future__ import annotations
@@ -54,17 +29,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from archive import selectors
+from archive.formats import MediaKind, accepted_extensions
 from archive.models import ArchiveItem, Institution, MediaFile
 from archive.services import Actor, ArchiveError
-from archive.storage import is_s3, open_stream, s3_client, s3_key
-from archive.validation import (
-    Kind,
-    UploadRejected,
-    accepted_extensions,
-    generated_name,
-    max_upload_bytes,
-    validate_upload,
-)
+from archive.storage import generated_name, is_s3, open_seekable, s3_client, s3_key
+from archive.validation import UploadRejected, max_upload_bytes, validate_upload
 
 logger = logging.getLogger(__name__)
 
@@ -81,7 +50,7 @@ STORED_CONTENT_TYPE = "application/octet-stream"
 # What these uploads take: the large media that the items' recording pickers offer. Photos
 # (HEIC and TIFF scans too) go through Wagtail's image library, where items choose them; a
 # photo or document uploaded here could never be attached to anything.
-KINDS = (Kind.AUDIO, Kind.VIDEO)
+KINDS = (MediaKind.AUDIO, MediaKind.VIDEO)
 
 
 class UploadError(ArchiveError):
@@ -179,12 +148,12 @@ def _display_name(name: str) -> str:
     return base[-255:]
 
 
-def not_taken(kind: Kind, *, content: str = "") -> UploadError:
+def not_taken(kind: MediaKind, *, content: str = "") -> UploadError:
     """The refusal of a file of a `kind` these uploads do not take (a photo, a document),
     saying where it goes instead; `content` describes what the file was found to be."""
     sentences = [_("This file is %(content)s.") % {"content": content}] if content else []
     sentences.append(_("Archive uploads take audio recordings and videos only."))
-    if kind == Kind.PHOTO:
+    if kind == MediaKind.PHOTO:
         sentences.append(
             _("Add photos to the image library (Images in the menu): items choose them there.")
         )
@@ -193,13 +162,13 @@ def not_taken(kind: Kind, *, content: str = "") -> UploadError:
     return UploadError(" ".join(sentences), code="not_taken")
 
 
-def _extension(kind: Kind, name: str) -> str:
+def _extension(kind: MediaKind, name: str) -> str:
     accepted = accepted_extensions(kind=kind)
     stem, dot, extension = _display_name(name).rpartition(".")
     extension = extension.lower() if dot and stem else ""
     if extension in accepted:
         return accepted[extension]
-    for other in Kind:
+    for other in MediaKind:
         if other not in KINDS and extension in accepted_extensions(kind=other):
             raise not_taken(other)
     raise UploadError(
@@ -240,7 +209,7 @@ def upload_start(
     storage = storage or default_storage
     _check_may_upload(user, institution.pk)
     try:
-        kind = Kind(kind)
+        kind = MediaKind(kind)
     except ValueError:
         raise UploadError(
             _("Choose what the file is: %(kinds)s.")
@@ -394,7 +363,7 @@ def _complete(ticket: UploadTicket, user, storage: Storage) -> UploadResult:
 
     _move(storage, ticket.key, ticket.final_key)
     try:
-        with open_stream(storage, ticket.final_key) as stream:
+        with open_seekable(storage, ticket.final_key) as stream:
             checked = validate_upload(
                 stream, kind=ticket.kind, claimed_name=ticket.name, max_bytes=ticket.size
             )
@@ -418,6 +387,7 @@ def _complete(ticket: UploadTicket, user, storage: Storage) -> UploadResult:
                 mime=checked.mime,
                 size=checked.size,
                 sha256=checked.sha256,
+                duration_seconds=checked.duration_seconds,
                 created_by=user,
             )
     except IntegrityError:

@@ -20,8 +20,9 @@ from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
+from archive.formats import sniff
 from archive.importing.report import ImportRefused
-from archive.validation import UploadRejected, max_upload_bytes, sniff, validate_upload
+from archive.validation import UploadRejected, max_upload_bytes, validate_upload
 
 DEFAULT_MAX_ZIP_ENTRIES = 20_000
 DEFAULT_MAX_ZIP_BYTES = 10 * 1024**3
@@ -245,12 +246,13 @@ class CheckedMedia:
     """A media file named in the CSV, checked and hashed, not stored yet."""
 
     path: str
-    kind: str  # archive.validation.Kind value
+    kind: str  # archive.validation.MediaKind value
     mime: str
     extension: str
     size: int
     sha256: str
     sha1: str = ""  # photos: what Wagtail's file_hash holds
+    duration_seconds: int | None = None  # recordings: measured, when the format tells
     stored: object = None  # the CustomImage or MediaFile, once written or found
 
 
@@ -292,4 +294,5 @@ def check_media(source: MediaSource, path: str, *, kinds: tuple[str, ...]) -> Ch
         size=checked.size,
         sha256=checked.sha256,
         sha1=sha1,
+        duration_seconds=checked.duration_seconds,
     )

@@ -12,10 +12,10 @@ from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
+from archive.formats import sniff
 from archive.importing.columns import COLUMN_NAMES, COLUMNS_BY_NAME
 from archive.importing.report import ImportRefused, ImportReport, RowError
 from archive.spreadsheets import FORMULA_STARTS, spreadsheet_safe
-from archive.validation import sniff
 
 DEFAULT_MAX_CSV_BYTES = 20 * 1024**2
 DEFAULT_MAX_ROWS = 50_000

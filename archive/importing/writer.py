@@ -38,7 +38,7 @@ from archive.models import (
     TranscriptSegment,
 )
 from archive.signals import items_changed
-from archive.validation import generated_name
+from archive.storage import generated_name
 
 Status = ArchiveItem.Status
 
@@ -233,6 +233,7 @@ class Writer:
             mime=media.mime,
             size=media.size,
             sha256=media.sha256,
+            duration_seconds=media.duration_seconds,
             created_by=self.user,
         )
 

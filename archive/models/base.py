@@ -16,9 +16,9 @@ from wagtail.images.models import AbstractImage, AbstractRendition, Image
 from wagtail.models import TranslatableMixin
 from wagtail.search import index
 
+from archive.formats import MediaKind
 from archive.renditions import PrivateFilter
-from archive.validation import Kind as FileKind
-from archive.validation import generated_name_for
+from archive.storage import generated_name_for
 
 
 class CustomImage(AbstractImage):
@@ -53,7 +53,7 @@ class CustomImage(AbstractImage):
         # Generated names, as for every file of the archive: Wagtail's would keep the
         # contributor's file name, and its renditions derive theirs from it. The name the
         # contributor gave stays in the title.
-        return generated_name_for(filename, prefix="original_images", kind=FileKind.PHOTO)
+        return generated_name_for(filename, prefix="original_images", kind=MediaKind.PHOTO)
 
     def generate_rendition_file(self, filter, *, source=None):
         # Renditions are public, originals private: no rendition carries the photo's EXIF
@@ -72,7 +72,7 @@ class CustomRendition(AbstractRendition):
         # its contributor's file name before originals got generated names. The filter spec
         # stays in the name, as Wagtail writes it (`.fill-80x60.jpg`), within the field's
         # length.
-        name = generated_name_for(filename, prefix="images", kind=FileKind.PHOTO)
+        name = generated_name_for(filename, prefix="images", kind=MediaKind.PHOTO)
         stem, extension = name.rsplit(".", 1)
         room = self._meta.get_field("file").max_length - len(name) - 1
         spec = re.sub(r"[^a-z0-9-]+", ".", self.filter_spec.lower())[: max(room, 0)].strip(".")

@@ -37,8 +37,9 @@ from archive.models import (
     Trade,
     TranscriptSegment,
 )
+from archive.storage import generated_name
 from archive.transcripts import parse_transcript
-from archive.validation import generated_name, validate_upload
+from archive.validation import validate_upload
 from archive.vocabulary import SOURCE_LANGUAGE
 from home.demo import content, images
 

@@ -32,8 +32,9 @@ from PIL import ExifTags, Image, ImageCms
 from PIL.PngImagePlugin import PngInfo
 
 from archive import services
+from archive.metadata import gps_position
 from archive.models import ArchiveItem, ArchiveItemLogEntry, CustomImage, ItemImage
-from archive.validation import _register_heif, gps_position
+from archive.validation import _register_heif
 from home.models import HomePage
 from tests.factories.archive import (
     ArchiveItemFactory,

@@ -11,6 +11,7 @@ import io
 import json
 import time
 import wave
+from pathlib import Path
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -45,6 +46,7 @@ def wav_bytes(seconds: float = 0.2, *, tone: int = 0) -> bytes:
     return output.getvalue()
 
 
+RECORDINGS = Path(__file__).parent / "data" / "recordings"
 HTML = b"<!DOCTYPE html><html><body><script>alert(1)</script></body></html>" * 20
 
 
@@ -134,6 +136,37 @@ def test_contributor_uploads_a_recording_that_is_checked_and_kept(any_storage, w
     assert media.key.endswith(".wav") and "Marthe" not in media.key
     assert stored_names(any_storage) == {media.key}
     assert read_stored(any_storage, media.key) == data
+
+
+@pytest.mark.parametrize(
+    ("name", "kind"),
+    [
+        ("interview.wav", "audio"),
+        ("interview.mp3", "audio"),
+        ("interview.m4a", "audio"),
+        ("interview.ogg", "audio"),
+        ("interview.opus", "audio"),
+    ],
+)
+def test_an_uploaded_recording_carries_its_length(any_storage, world, name, kind):
+    """Contributors no longer type the length of a recording: it is read from the file (on S3,
+    by seeking in the stored object)."""
+    data = wav_bytes(3.0) if name.endswith(".wav") else (RECORDINGS / name).read_bytes()
+
+    response = upload(logged_in(world.contributor), data, kind=kind, name=name)
+
+    assert response.status_code == 200, response.content
+    assert MediaFile.objects.get(pk=response.json()["media"]["id"]).duration_seconds == 3
+
+
+def test_a_recording_whose_length_cannot_be_read_is_kept_without_one(any_storage, world):
+    data = (RECORDINGS / "clip.webm").read_bytes()
+
+    response = upload(logged_in(world.contributor), data, kind="video", name="clip.webm")
+
+    assert response.status_code == 200, response.content
+    media = MediaFile.objects.get(pk=response.json()["media"]["id"])
+    assert (media.mime, media.duration_seconds) == ("video/webm", None)
 
 
 def test_content_that_is_not_what_was_announced_is_deleted_with_a_message(any_storage, world):

@@ -1,6 +1,6 @@
-"""Upload validation (archive.validation): the content decides, files are streamed, photos lose
-their personal metadata. No database: every sample file is a few bytes built here, by Pillow,
-the `wave` module or by hand from the format's specification."""
+"""Upload validation (archive.formats, archive.validation): the content decides, files are
+streamed, photos lose their personal metadata. No database: every sample file is a few bytes
+built here, by Pillow, the `wave` module or by hand from the format's specification."""
 
 import hashlib
 import io
@@ -21,30 +21,22 @@ import pytest
 from PIL import ExifTags, Image, ImageCms
 from pillow_heif import register_heif_opener
 
-from archive.validation import (
-    ALLOWED,
-    CHUNK_SIZE,
-    Kind,
-    UploadRejected,
-    ValidatedFile,
-    generated_name,
-    gps_position,
-    sniff,
-    strip_metadata,
-    validate_upload,
-)
+from archive.formats import ALLOWED, MediaKind, sniff
+from archive.metadata import gps_position, strip_metadata
+from archive.storage import generated_name
+from archive.validation import CHUNK_SIZE, UploadRejected, ValidatedFile, validate_upload
 
 KIND_IN_SENTENCE = {
-    Kind.PHOTO: "a photo",
-    Kind.AUDIO: "an audio recording",
-    Kind.VIDEO: "a video",
-    Kind.DOCUMENT: "a document",
+    MediaKind.PHOTO: "a photo",
+    MediaKind.AUDIO: "an audio recording",
+    MediaKind.VIDEO: "a video",
+    MediaKind.DOCUMENT: "a document",
 }
 ACCEPTED_NAMES = {
-    Kind.PHOTO: "JPEG, PNG, TIFF, WebP, HEIC",
-    Kind.AUDIO: "MP3, M4A, AAC, WAV, Ogg, FLAC",
-    Kind.VIDEO: "MP4, WebM",
-    Kind.DOCUMENT: "PDF",
+    MediaKind.PHOTO: "JPEG, PNG, TIFF, WebP, HEIC",
+    MediaKind.AUDIO: "MP3, M4A, AAC, WAV, Ogg, FLAC",
+    MediaKind.VIDEO: "MP4, WebM",
+    MediaKind.DOCUMENT: "PDF",
 }
 
 
@@ -167,12 +159,12 @@ def ogg_crc(data: bytes) -> int:
     return crc
 
 
-def ogg_page(payload: bytes, *, sequence: int, first: bool = False) -> bytes:
+def ogg_page(payload: bytes, *, sequence: int, first: bool = False, granule: int = 0) -> bytes:
     lacing = [255] * (len(payload) // 255) + [len(payload) % 255]
     header = (
         b"OggS\x00"
-        + bytes([0x02 if first else 0x00])
-        + bytes(8)  # granule position
+        + bytes([0x02 if first else 0x04 if granule else 0x00])
+        + struct.pack("<q", granule)
         + struct.pack("<II", 0x1234, sequence)
         + bytes(4)  # CRC, filled below
         + bytes([len(lacing), *lacing])
@@ -181,8 +173,23 @@ def ogg_page(payload: bytes, *, sequence: int, first: bool = False) -> bytes:
     return header[:22] + crc + header[26:] + payload
 
 
-def ogg_bytes(first_packet: bytes) -> bytes:
-    return ogg_page(first_packet, sequence=0, first=True) + ogg_page(b"tags" * 10, sequence=1)
+def ogg_bytes(first_packet: bytes, tags: bytes = b"", granule: int = 0) -> bytes:
+    """An Ogg stream: the codec's header page, its tags page, and a last page whose granule
+    position (samples at the codec's rate) gives the length."""
+    return (
+        ogg_page(first_packet, sequence=0, first=True)
+        + ogg_page(tags or b"tags" * 10, sequence=1)
+        + ogg_page(bytes(40), sequence=2, granule=granule)
+    )
+
+
+def opus_bytes() -> bytes:  # one second at Opus' 48 kHz, after the 312 samples of pre-skip
+    return ogg_bytes(OPUS_HEAD, b"OpusTags" + struct.pack("<I", 4) + b"test" + bytes(4), 48312)
+
+
+def vorbis_bytes() -> bytes:  # one second at 44.1 kHz
+    comments = b"\x03vorbis" + struct.pack("<I", 4) + b"test" + bytes(4) + b"\x01"
+    return ogg_bytes(VORBIS_HEAD, comments, 44100)
 
 
 OPUS_HEAD = b"OpusHead" + struct.pack("<BBHIhB", 1, 2, 312, 48000, 0, 0)
@@ -217,17 +224,22 @@ def iso_media(
         box(
             b"trak",
             box(b"tkhd", bytes(84)),
-            box(b"mdia", box(b"mdhd", bytes(24)), box(b"hdlr", bytes(8), h, bytes(12), b"H\0")),
+            box(b"mdia", box(b"mdhd", MDHD), box(b"hdlr", bytes(8), h, bytes(12), b"H\0")),
         )
         for h in handlers
     )
-    moov = box(b"moov", box(b"mvhd", bytes(100)), *tracks)
+    moov = box(b"moov", box(b"mvhd", MDHD[:20] + bytes(80)), *tracks)
     media = bytes(media_bytes)
     if large_mdat:
         mdat = struct.pack(">I4sQ", 1, b"mdat", 16 + len(media)) + media
     else:
         mdat = box(b"mdat", media)
     return ftyp + (moov + mdat if moov_first else mdat + moov)
+
+
+# Version and flags, creation and modification times, then a time scale of 1000 per second
+# and a length of 2000: two seconds.
+MDHD = bytes(12) + struct.pack(">II", 1000, 2000) + bytes(4)
 
 
 def ebml_element(element_id: int, data: bytes) -> bytes:
@@ -282,46 +294,52 @@ def zip_bytes(*names: str) -> bytes:
 class Sample:
     id: str
     build: object
-    kind: Kind
+    kind: MediaKind
     format: str
     mime: str
     extension: str
     name: str
     generic_mp4: bool = False  # its brand cannot tell video from sound
+    seconds: int | None = None  # the length read from the file (rounded, at least 1)
 
 
+PHOTO, AUDIO, VIDEO, DOCUMENT = (
+    MediaKind.PHOTO,
+    MediaKind.AUDIO,
+    MediaKind.VIDEO,
+    MediaKind.DOCUMENT,
+)
 ACCEPTED = [
-    Sample("jpeg", lambda: pillow_bytes("JPEG"), Kind.PHOTO, "jpeg", "image/jpeg", "jpg", "a.jpg"),
-    Sample("png", lambda: pillow_bytes("PNG"), Kind.PHOTO, "png", "image/png", "png", "a.png"),
-    Sample("tiff", lambda: pillow_bytes("TIFF"), Kind.PHOTO, "tiff", "image/tiff", "tif", "a.tif"),
-    Sample("webp", lambda: pillow_bytes("WEBP"), Kind.PHOTO, "webp", "image/webp", "webp",
-           "a.webp"),
-    Sample("heic", cache(lambda: pillow_bytes("HEIF")), Kind.PHOTO, "heic", "image/heic", "heic",
+    Sample("jpeg", lambda: pillow_bytes("JPEG"), PHOTO, "jpeg", "image/jpeg", "jpg", "a.jpg"),
+    Sample("png", lambda: pillow_bytes("PNG"), PHOTO, "png", "image/png", "png", "a.png"),
+    Sample("tiff", lambda: pillow_bytes("TIFF"), PHOTO, "tiff", "image/tiff", "tif", "a.tif"),
+    Sample("webp", lambda: pillow_bytes("WEBP"), PHOTO, "webp", "image/webp", "webp", "a.webp"),
+    Sample("heic", cache(lambda: pillow_bytes("HEIF")), PHOTO, "heic", "image/heic", "heic",
            "IMG_0001.HEIC"),
-    Sample("mp3", mp3_frames, Kind.AUDIO, "mp3", "audio/mpeg", "mp3", "a.mp3"),
-    Sample("mp3 with ID3 tag", lambda: id3_tag() + mp3_frames(), Kind.AUDIO, "mp3", "audio/mpeg",
-           "mp3", "a.mp3"),
+    # Six frames of 26 ms: what a file this short says is rounded up to one second.
+    Sample("mp3", mp3_frames, AUDIO, "mp3", "audio/mpeg", "mp3", "a.mp3", seconds=1),
+    Sample("mp3 with ID3 tag", lambda: id3_tag() + mp3_frames(), AUDIO, "mp3", "audio/mpeg",
+           "mp3", "a.mp3", seconds=1),
     Sample("m4a", lambda: iso_media(b"M4A ", (b"M4A ", b"mp42", b"isom"), (b"soun",)),
-           Kind.AUDIO, "m4a", "audio/mp4", "m4a", "memo.m4a"),
+           AUDIO, "m4a", "audio/mp4", "m4a", "memo.m4a", seconds=2),
     # Android recorders write the generic MP4 brand: only the tracks say it is sound only.
     Sample("m4a from Android, generic brand",
            lambda: iso_media(b"mp42", (b"isom", b"mp42"), (b"soun",), moov_first=False),
-           Kind.AUDIO, "m4a", "audio/mp4", "m4a", "Recording 12.m4a", generic_mp4=True),
-    Sample("aac", adts_frames, Kind.AUDIO, "aac", "audio/aac", "aac", "a.aac"),
-    Sample("wav", wav_bytes, Kind.AUDIO, "wav", "audio/wav", "wav", "a.wav"),
-    Sample("ogg opus", lambda: ogg_bytes(OPUS_HEAD), Kind.AUDIO, "ogg", "audio/ogg", "opus",
-           "a.opus"),
-    Sample("ogg vorbis", lambda: ogg_bytes(VORBIS_HEAD), Kind.AUDIO, "ogg", "audio/ogg", "ogg",
-           "a.ogg"),
-    Sample("flac", flac_bytes, Kind.AUDIO, "flac", "audio/flac", "flac", "a.flac"),
+           AUDIO, "m4a", "audio/mp4", "m4a", "Recording 12.m4a", generic_mp4=True, seconds=2),
+    Sample("aac", adts_frames, AUDIO, "aac", "audio/aac", "aac", "a.aac", seconds=1),
+    Sample("wav", wav_bytes, AUDIO, "wav", "audio/wav", "wav", "a.wav", seconds=1),
+    Sample("ogg opus", opus_bytes, AUDIO, "ogg", "audio/ogg", "opus", "a.opus", seconds=1),
+    Sample("ogg vorbis", vorbis_bytes, AUDIO, "ogg", "audio/ogg", "ogg", "a.ogg", seconds=1),
+    Sample("flac", flac_bytes, AUDIO, "flac", "audio/flac", "flac", "a.flac", seconds=1),
     Sample("mp4", lambda: iso_media(b"isom", (b"isom", b"avc1"), (b"vide", b"soun")),
-           Kind.VIDEO, "mp4", "video/mp4", "mp4", "a.mp4", generic_mp4=True),
+           VIDEO, "mp4", "video/mp4", "mp4", "a.mp4", generic_mp4=True, seconds=2),
     Sample("mp4, moov at the end, 64-bit mdat",
            lambda: iso_media(b"mp42", (b"mp42",), (b"soun", b"vide"), moov_first=False,
                              large_mdat=True, media_bytes=3 * CHUNK_SIZE),
-           Kind.VIDEO, "mp4", "video/mp4", "mp4", "a.mp4", generic_mp4=True),
-    Sample("webm", webm_bytes, Kind.VIDEO, "webm", "video/webm", "webm", "a.webm"),
-    Sample("pdf", lambda: PDF_BYTES, Kind.DOCUMENT, "pdf", "application/pdf", "pdf", "a.pdf"),
+           VIDEO, "mp4", "video/mp4", "mp4", "a.mp4", generic_mp4=True, seconds=2),
+    # mutagen has no WebM reader: its length is not known.
+    Sample("webm", webm_bytes, VIDEO, "webm", "video/webm", "webm", "a.webm"),
+    Sample("pdf", lambda: PDF_BYTES, DOCUMENT, "pdf", "application/pdf", "pdf", "a.pdf"),
 ]  # fmt: skip
 ACCEPTED_BY_ID = {sample.id: sample for sample in ACCEPTED}
 
@@ -329,14 +347,14 @@ ACCEPTED_BY_ID = {sample.id: sample for sample in ACCEPTED}
 # --- Accepted formats ------------------------------------------------------------------------
 def test_allow_list_is_the_one_of_the_issue():
     assert ALLOWED == {
-        Kind.PHOTO: {
+        MediaKind.PHOTO: {
             "jpeg": "image/jpeg",
             "png": "image/png",
             "tiff": "image/tiff",
             "webp": "image/webp",
             "heic": "image/heic",
         },
-        Kind.AUDIO: {
+        MediaKind.AUDIO: {
             "mp3": "audio/mpeg",
             "m4a": "audio/mp4",
             "aac": "audio/aac",
@@ -344,8 +362,8 @@ def test_allow_list_is_the_one_of_the_issue():
             "ogg": "audio/ogg",
             "flac": "audio/flac",
         },
-        Kind.VIDEO: {"mp4": "video/mp4", "webm": "video/webm"},
-        Kind.DOCUMENT: {"pdf": "application/pdf"},
+        MediaKind.VIDEO: {"mp4": "video/mp4", "webm": "video/webm"},
+        MediaKind.DOCUMENT: {"pdf": "application/pdf"},
     }
 
 
@@ -364,12 +382,13 @@ def test_each_accepted_format_is_recognised_and_measured(sample):
         extension=sample.extension,
         size=len(data),
         sha256=hashlib.sha256(data).hexdigest(),
+        duration_seconds=sample.seconds,
     )
 
 
 @pytest.mark.parametrize(
     ("sample", "kind"),
-    [(sample, kind) for sample in ACCEPTED for kind in Kind if kind != sample.kind],
+    [(sample, kind) for sample in ACCEPTED for kind in MediaKind if kind != sample.kind],
     ids=lambda value: value.id if isinstance(value, Sample) else value.value,
 )
 def test_each_accepted_format_is_refused_as_another_kind(sample, kind):
@@ -377,7 +396,7 @@ def test_each_accepted_format_is_refused_as_another_kind(sample, kind):
 
     assert error.code == "wrong_kind"
     assert message(error).startswith(f"This file is not {KIND_IN_SENTENCE[kind]}: its content is")
-    if sample.generic_mp4 and kind not in (Kind.AUDIO, Kind.VIDEO):
+    if sample.generic_mp4 and kind not in (MediaKind.AUDIO, MediaKind.VIDEO):
         # Refused from the first bytes, before the tracks that would tell are read.
         assert message(error).endswith(
             "an MP4 file (video or sound). Add it as a video or an audio recording."
@@ -387,7 +406,7 @@ def test_each_accepted_format_is_refused_as_another_kind(sample, kind):
 
 
 def test_audio_sent_as_a_photo_says_what_it_is():
-    error = rejection(mp3_frames(), kind=Kind.PHOTO, claimed_name="cover.jpg")
+    error = rejection(mp3_frames(), kind=MediaKind.PHOTO, claimed_name="cover.jpg")
 
     assert message(error) == (
         "This file is not a photo: its content is an MP3 audio recording. "
@@ -449,7 +468,9 @@ def test_sniff_names_what_the_first_bytes_are(head, expected):
     ids=["illustrator", "bare", "utf-8 BOM", "utf-16", "namespace prefix"],
 )
 def test_svg_is_refused_as_svg_even_named_and_sent_as_jpeg(svg):
-    error = rejection(svg, kind=Kind.PHOTO, claimed_name="holiday.jpg", claimed_mime="image/jpeg")
+    error = rejection(
+        svg, kind=MediaKind.PHOTO, claimed_name="holiday.jpg", claimed_mime="image/jpeg"
+    )
 
     assert error.code == "not_accepted"
     assert message(error) == (
@@ -461,24 +482,25 @@ def test_svg_is_refused_as_svg_even_named_and_sent_as_jpeg(svg):
 @pytest.mark.parametrize(
     ("data", "kind", "content"),
     [
-        (HTML_BYTES, Kind.DOCUMENT, "a web page (HTML)"),
-        (b"<p>Hello <script>steal()</script>", Kind.DOCUMENT, "a web page (HTML)"),
-        (b'<?xml version="1.0"?><catalogue/>', Kind.DOCUMENT, "an XML document"),
-        (b"Minutes of the 1952 meeting.\n", Kind.DOCUMENT, "a text file"),
-        (zip_bytes("notes.txt"), Kind.DOCUMENT, "a ZIP archive"),
-        (zip_bytes("[Content_Types].xml", "word/document.xml"), Kind.DOCUMENT,
+        (HTML_BYTES, MediaKind.DOCUMENT, "a web page (HTML)"),
+        (b"<p>Hello <script>steal()</script>", MediaKind.DOCUMENT, "a web page (HTML)"),
+        (b'<?xml version="1.0"?><catalogue/>', MediaKind.DOCUMENT, "an XML document"),
+        (b"Minutes of the 1952 meeting.\n", MediaKind.DOCUMENT, "a text file"),
+        (zip_bytes("notes.txt"), MediaKind.DOCUMENT, "a ZIP archive"),
+        (zip_bytes("[Content_Types].xml", "_rels/.rels", "word/document.xml"), MediaKind.DOCUMENT,
          "a Microsoft Office document"),
-        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504), Kind.DOCUMENT,
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504), MediaKind.DOCUMENT,
          "a Microsoft Office 97-2003 document"),
-        (b"MZ\x90\x00" + bytes(60) + b"This program cannot be run in DOS mode.", Kind.VIDEO,
+        (b"MZ\x90\x00" + bytes(60) + b"This program cannot be run in DOS mode.", MediaKind.VIDEO,
          "a Windows program"),
-        (b"\x7fELF\x02\x01\x01" + bytes(57), Kind.AUDIO, "a Linux program"),
-        (pillow_bytes("GIF"), Kind.PHOTO, "a GIF image"),
-        (box(b"ftyp", b"avif", bytes(4), b"avif", b"mif1"), Kind.PHOTO, "an AVIF image"),
-        (iso_media(b"qt  ", (b"qt  ",), (b"vide",)), Kind.VIDEO, "a QuickTime movie"),
-        (webm_bytes(b"matroska"), Kind.VIDEO, "a Matroska video"),
-        (ogg_bytes(b"\x80theora" + bytes(40)), Kind.AUDIO, "an Ogg video"),
-        (id3_tag() + HTML_BYTES, Kind.AUDIO, "a web page (HTML)"),
+        (b"\x7fELF\x02\x01\x01" + bytes(9) + b"\x02\x00\x3e\x00\x01" + bytes(43), MediaKind.AUDIO,
+         "a Linux program"),
+        (pillow_bytes("GIF"), MediaKind.PHOTO, "a GIF image"),
+        (box(b"ftyp", b"avif", bytes(4), b"avif", b"mif1"), MediaKind.PHOTO, "an AVIF image"),
+        (iso_media(b"qt  ", (b"qt  ",), (b"vide",)), MediaKind.VIDEO, "a QuickTime movie"),
+        (webm_bytes(b"matroska"), MediaKind.VIDEO, "a Matroska video"),
+        (ogg_bytes(b"\x80theora" + bytes(40)), MediaKind.AUDIO, "an Ogg video"),
+        (id3_tag() + HTML_BYTES, MediaKind.AUDIO, "a web page (HTML)"),
     ],
     ids=[
         "html",
@@ -509,7 +531,7 @@ def test_refused_content_is_named_in_the_message(data, kind, content):
 
 
 def test_unrecognised_content_is_refused_with_the_accepted_formats():
-    error = rejection(bytes(range(256)) * 8, kind=Kind.AUDIO)
+    error = rejection(bytes(range(256)) * 8, kind=MediaKind.AUDIO)
 
     assert error.code == "unrecognised"
     assert message(error) == (
@@ -519,7 +541,7 @@ def test_unrecognised_content_is_refused_with_the_accepted_formats():
 
 
 def test_empty_file_is_refused():
-    error = rejection(b"", kind=Kind.DOCUMENT, claimed_name="report.pdf")
+    error = rejection(b"", kind=MediaKind.DOCUMENT, claimed_name="report.pdf")
 
     assert error.code == "empty"
     assert message(error) == "The file is empty."
@@ -527,14 +549,14 @@ def test_empty_file_is_refused():
 
 # --- Name and type given by the client -------------------------------------------------------
 def test_png_named_jpg_is_refused_for_the_mismatch():
-    error = rejection(pillow_bytes("PNG"), kind=Kind.PHOTO, claimed_name="holiday.jpg")
+    error = rejection(pillow_bytes("PNG"), kind=MediaKind.PHOTO, claimed_name="holiday.jpg")
 
     assert error.code == "name_mismatch"
     assert message(error) == "The file's content (PNG image) does not match its name (.jpg)."
 
 
 def test_executable_extension_after_an_image_one_is_refused():
-    error = rejection(pillow_bytes("JPEG"), kind=Kind.PHOTO, claimed_name="holiday.jpg.exe")
+    error = rejection(pillow_bytes("JPEG"), kind=MediaKind.PHOTO, claimed_name="holiday.jpg.exe")
 
     assert error.code == "name_mismatch"
     assert message(error) == "The file's content (JPEG image) does not match its name (.exe)."
@@ -543,10 +565,10 @@ def test_executable_extension_after_an_image_one_is_refused():
 @pytest.mark.parametrize(
     ("data", "kind", "mime", "content"),
     [
-        (pillow_bytes("PNG"), Kind.PHOTO, "image/jpeg", "PNG image"),
-        (PDF_BYTES, Kind.DOCUMENT, "audio/mpeg", "PDF document"),
+        (pillow_bytes("PNG"), MediaKind.PHOTO, "image/jpeg", "PNG image"),
+        (PDF_BYTES, MediaKind.DOCUMENT, "audio/mpeg", "PDF document"),
         # A spelling nobody lists, but of another family than the content's.
-        (mp3_frames(), Kind.AUDIO, "image/x-made-up", "MP3 audio recording"),
+        (mp3_frames(), MediaKind.AUDIO, "image/x-made-up", "MP3 audio recording"),
     ],
     ids=["png as jpeg", "pdf as mp3", "mp3 as an image"],
 )
@@ -563,7 +585,7 @@ def test_android_recording_named_mp4_is_refused_as_a_video_whose_name_matches():
     """The kind is decided after the tracks are read; the name is checked against that."""
     sample = ACCEPTED_BY_ID["mp4"]
 
-    error = rejection(sample.build(), kind=Kind.VIDEO, claimed_name="memo.m4a")
+    error = rejection(sample.build(), kind=MediaKind.VIDEO, claimed_name="memo.m4a")
 
     assert error.code == "name_mismatch"
     assert message(error) == "The file's content (MP4 video) does not match its name (.m4a)."
@@ -593,13 +615,16 @@ def test_names_and_types_that_agree_or_say_nothing_are_accepted(sample_id, name,
 
 # --- Sizes, streaming and hashing ------------------------------------------------------------
 class GeneratedStream:
-    """A read-only, non-seekable file of `size` bytes: `head`, then zeros made up as they are
-    read, so that a 200 MB upload costs nothing. Records how it was read."""
+    """A read-only file of `size` bytes: `head`, then zeros made up as they are read, so that a
+    200 MB upload costs nothing. Records how it was read; seeks only if `seekable`."""
 
-    def __init__(self, head: bytes, size: int, *, max_piece: int | None = None):
+    def __init__(
+        self, head: bytes, size: int, *, max_piece: int | None = None, seekable: bool = False
+    ):
         self.head, self.size, self.max_piece = head, size, max_piece
         self.position = 0
         self.largest_request = 0
+        self.can_seek = seekable
 
     def read(self, size=-1):
         if size is None or size < 0:
@@ -611,15 +636,24 @@ class GeneratedStream:
         return head_part + bytes(size - len(head_part))
 
     def seekable(self):
-        return False
+        return self.can_seek
+
+    def seek(self, offset, whence=io.SEEK_SET):
+        assert self.can_seek, "seek on a stream that cannot"
+        base = {io.SEEK_SET: 0, io.SEEK_CUR: self.position, io.SEEK_END: self.size}[whence]
+        self.position = max(0, base + offset)
+        return self.position
+
+    def tell(self):
+        return self.position
 
 
 def test_file_over_its_kinds_limit_is_refused(settings):
     settings.ARCHIVE_MAX_UPLOAD_BYTES = {**settings.ARCHIVE_MAX_UPLOAD_BYTES, "document": 1000}
     at_limit = PDF_BYTES + b"%" * (1000 - len(PDF_BYTES))
 
-    accepted = validate_upload(io.BytesIO(at_limit), kind=Kind.DOCUMENT)
-    error = rejection(at_limit + b"%", kind=Kind.DOCUMENT)
+    accepted = validate_upload(io.BytesIO(at_limit), kind=MediaKind.DOCUMENT)
+    error = rejection(at_limit + b"%", kind=MediaKind.DOCUMENT)
 
     assert accepted.size == 1000
     assert error.code == "too_large"
@@ -627,7 +661,7 @@ def test_file_over_its_kinds_limit_is_refused(settings):
 
 
 def test_explicit_byte_limit_wins_over_settings():
-    error = rejection(wav_bytes(), kind=Kind.AUDIO, max_bytes=1000)
+    error = rejection(wav_bytes(), kind=MediaKind.AUDIO, max_bytes=1000)
 
     assert error.code == "too_large"
     assert (
@@ -641,11 +675,20 @@ def test_oversized_upload_is_refused_without_being_read_to_the_end(settings):
     stream = GeneratedStream(wav_header(size), size)
 
     with pytest.raises(UploadRejected) as caught:
-        validate_upload(stream, kind=Kind.AUDIO, claimed_name="interview.wav")
+        validate_upload(stream, kind=MediaKind.AUDIO, claimed_name="interview.wav")
 
     assert caught.value.code == "too_large"
     assert stream.position <= 1024**2 + CHUNK_SIZE
     assert stream.largest_request <= CHUNK_SIZE
+
+
+def validated_with_peak_memory(stream) -> tuple[ValidatedFile, int]:
+    tracemalloc.start()
+    try:
+        result = validate_upload(stream, kind=MediaKind.AUDIO, claimed_name="interview.wav")
+        return result, tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
 
 
 def test_long_recording_is_hashed_without_being_held_in_memory():
@@ -656,14 +699,20 @@ def test_long_recording_is_hashed_without_being_held_in_memory():
     expected.update(bytes((size - 44) % CHUNK_SIZE))
     stream = GeneratedStream(wav_header(size), size)
 
-    tracemalloc.start()
-    try:
-        result = validate_upload(stream, kind=Kind.AUDIO, claimed_name="interview.wav")
-        peak = tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
+    result, peak = validated_with_peak_memory(stream)
 
     assert (result.size, result.sha256) == (size, expected.hexdigest())
+    assert peak < 2 * 1024**2, f"peak Python memory {peak} bytes"
+
+
+def test_long_recording_is_opened_for_its_length_without_being_held_in_memory():
+    size = 64 * 1024**2
+    stream = GeneratedStream(wav_header(size), size, seekable=True)
+
+    result, peak = validated_with_peak_memory(stream)
+
+    # 16-bit mono at 8 kHz: 16,000 bytes a second.
+    assert result.duration_seconds == round((size - 44) / 16000)
     assert peak < 2 * 1024**2, f"peak Python memory {peak} bytes"
 
 
@@ -682,11 +731,30 @@ def test_tracks_are_found_however_the_stream_is_cut(sample_id):
 def test_mp4_without_its_index_is_refused_as_damaged():
     truncated = box(b"ftyp", b"isom", bytes(4), b"isom") + box(b"mdat", bytes(3000))
 
-    error = rejection(truncated, kind=Kind.VIDEO)
+    error = rejection(truncated, kind=MediaKind.VIDEO)
 
     assert error.code == "damaged"
     assert message(error) == (
         "This file looks like an MP4 video but cannot be read: it may be damaged or incomplete."
+    )
+
+
+@pytest.mark.parametrize(
+    ("data", "content"),
+    [
+        # The codec's header page is right; the tags page that must follow is not.
+        (ogg_bytes(OPUS_HEAD), "an Ogg audio recording"),
+        (b"fLaC" + bytes(300), "a FLAC audio recording"),
+        (b"RIFF\x64\x00\x00\x00WAVEdata\x58\x00\x00\x00" + bytes(88), "a WAV audio recording"),
+    ],
+    ids=["opus without tags", "flac without stream info", "wav without format"],
+)
+def test_recording_whose_head_is_right_but_not_the_rest_is_refused_as_damaged(data, content):
+    error = rejection(data, kind=MediaKind.AUDIO)
+
+    assert error.code == "damaged"
+    assert message(error) == (
+        f"This file looks like {content} but cannot be read: it may be damaged or incomplete."
     )
 
 
@@ -699,9 +767,9 @@ def test_mp4_is_not_walked_box_by_box_forever(padding_boxes, accepted):
     data = ftyp + box(b"free") * padding_boxes + moov_and_mdat
 
     if accepted:
-        assert validate_upload(io.BytesIO(data), kind=Kind.VIDEO).format == "mp4"
+        assert validate_upload(io.BytesIO(data), kind=MediaKind.VIDEO).format == "mp4"
     else:
-        assert rejection(data, kind=Kind.VIDEO).code == "damaged"
+        assert rejection(data, kind=MediaKind.VIDEO).code == "damaged"
 
 
 def test_validated_file_is_left_at_its_start_ready_to_be_stored():
@@ -709,7 +777,7 @@ def test_validated_file_is_left_at_its_start_ready_to_be_stored():
     upload = io.BytesIO(data)
     upload.seek(0, io.SEEK_END)  # as left by whatever read it before
 
-    result = validate_upload(upload, kind=Kind.PHOTO)
+    result = validate_upload(upload, kind=MediaKind.PHOTO)
 
     assert result.size == len(data)
     assert upload.tell() == 0
@@ -720,7 +788,7 @@ def test_photo_from_a_non_seekable_stream_is_checked_too(settings):
     data = pillow_bytes("PNG")  # 40 x 20
 
     with pytest.raises(UploadRejected) as caught:
-        validate_upload(GeneratedStream(data, len(data)), kind=Kind.PHOTO)
+        validate_upload(GeneratedStream(data, len(data)), kind=MediaKind.PHOTO)
 
     assert caught.value.code == "too_many_pixels"
 
@@ -731,7 +799,7 @@ def test_decompression_bomb_is_refused_at_once():
     assert len(bomb) < 1024
 
     started = time.perf_counter()
-    error = rejection(bomb, kind=Kind.PHOTO, claimed_name="scan.png")
+    error = rejection(bomb, kind=MediaKind.PHOTO, claimed_name="scan.png")
     elapsed = time.perf_counter() - started
 
     assert error.code == "too_many_pixels"
@@ -745,7 +813,7 @@ def test_image_over_our_pixel_limit_but_under_pillows_is_refused_by_ours():
 
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # no DecompressionBombWarning may leak out either
-        error = rejection(image, kind=Kind.PHOTO)
+        error = rejection(image, kind=MediaKind.PHOTO)
 
     assert error.code == "too_many_pixels"
     assert message(error) == (
@@ -758,7 +826,7 @@ def test_image_that_pillow_would_warn_about_is_accepted_under_our_limit():
     reads the header only, so the two rows of data present are enough."""
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        result = validate_upload(io.BytesIO(png_declaring(10_000, 9_000)), kind=Kind.PHOTO)
+        result = validate_upload(io.BytesIO(png_declaring(10_000, 9_000)), kind=MediaKind.PHOTO)
 
     assert result.format == "png"
 
@@ -768,8 +836,8 @@ def test_pixel_limit_comes_from_settings(settings):
     at_limit = pillow_bytes("PNG", two_colour_image((40, 30)))
     over_limit = pillow_bytes("PNG", two_colour_image((41, 30)))
 
-    accepted = validate_upload(io.BytesIO(at_limit), kind=Kind.PHOTO)
-    error = rejection(over_limit, kind=Kind.PHOTO)
+    accepted = validate_upload(io.BytesIO(at_limit), kind=MediaKind.PHOTO)
+    error = rejection(over_limit, kind=MediaKind.PHOTO)
 
     assert accepted.format == "png"
     assert error.code == "too_many_pixels"
@@ -779,7 +847,7 @@ def test_pixel_limit_comes_from_settings(settings):
 
 
 def test_photo_with_a_valid_signature_but_no_image_is_refused_as_damaged():
-    error = rejection(b"\xff\xd8\xff\xe0" + b"not really a JPEG" * 10, kind=Kind.PHOTO)
+    error = rejection(b"\xff\xd8\xff\xe0" + b"not really a JPEG" * 10, kind=MediaKind.PHOTO)
 
     assert error.code == "damaged"
     assert message(error) == (
@@ -791,7 +859,7 @@ def test_photo_with_a_valid_signature_but_no_image_is_refused_as_damaged():
 def test_generated_name_owes_nothing_to_the_contributors_name():
     validated = validate_upload(
         io.BytesIO(pillow_bytes("JPEG")),
-        kind=Kind.PHOTO,
+        kind=MediaKind.PHOTO,
         claimed_name="../../etc/Marthe Dupont secret.jpg",
     )
 
