@@ -5,7 +5,7 @@ upload of bench/archive_upload.py.
     .venv/bin/python bench/archive_import.py --postgres   # a throwaway PostgreSQL cluster
 
 1. A throwaway database: a SQLite file in a temporary folder (as bench/archive_upload.py does),
-   or with --postgres a cluster of its own (tests/services/postgres.py, as the test suite
+   or with --postgres a cluster of its own (tests/servers/postgres.py, as the test suite
    starts it). `manage.py migrate` on it, media in a temporary MEDIA_ROOT.
 2. Generates a CSV file of 10,000 metadata-only rows (every kind, trades, tags, places, dates)
    and 200 small real JPEG photos (Pillow, 640×480) in a ZIP with their CSV file.
@@ -242,7 +242,7 @@ def main(argv: list[str]) -> int:
     server = None
     try:
         if args.postgres:
-            from tests.services.postgres import make_server
+            from tests.servers.postgres import make_server
 
             server = make_server()
             database_url = server.start()
