@@ -50,7 +50,8 @@ def drop_quietly(engine: ElasticsearchEngine) -> None:
 
 @pytest.fixture
 def world(db):
-    """An institution (CMSH), one of its contributors and a moderator."""
+    """An institution (CMSH), one of its contributors and a moderator. The search tests' only
+    `world`: a module that needs more adds it in a fixture of its own, with another name."""
     institution = InstitutionFactory(code="CMSH")
     return SimpleNamespace(
         institution=institution,
