@@ -232,7 +232,7 @@ def main(argv: list[str]) -> int:
     server = None
     try:
         if args.postgres:
-            from tests.services.postgres import make_server
+            from tests.servers.postgres import make_server
 
             server = make_server()
             database_url = server.start()

@@ -4,7 +4,7 @@ process.
     .venv/bin/python bench/archive_upload.py            # 1 GiB, about a minute
     .venv/bin/python bench/archive_upload.py --size 256M
 
-1. Starts SeaweedFS (tests/services/s3.py) on free ports and creates a bucket.
+1. Starts SeaweedFS (tests/servers/s3.py) on free ports and creates a bucket.
 2. Django (this process): unless Django is already set up by the caller, config.settings.dev
    on a throwaway SQLite database (migrated here) with the bucket as default storage. An
    institution and a contributor are created inside a transaction rolled back at the end.
@@ -204,7 +204,7 @@ def _django_ready(workdir: Path) -> bool:
 def run(size_bytes: int = GiB, *, verbose: bool = False) -> dict:
     """Upload `size_bytes` through the presigned POST and complete it; return the figures:
     sizes in bytes, times in seconds, throughputs in MB/s (10^6 bytes), RSS in bytes."""
-    from tests.services.s3 import SeaweedServer
+    from tests.servers.s3 import SeaweedServer
 
     with tempfile.TemporaryDirectory(prefix="fabrique-bench-upload-") as tmp:
         setup_here = _django_ready(Path(tmp))

@@ -3,8 +3,8 @@ straight to the engine.
 
 Run from the project root:  .venv/bin/python bench/search.py   (see bench/README.md)
 
-Steps: start a throwaway PostgreSQL (tests/services/postgres.py) and the osmem-server search
-emulator (tests/services/search.py), migrate, generate synthetic archive items with bulk_create
+Steps: start a throwaway PostgreSQL (tests/servers/postgres.py) and the osmem-server search
+emulator (tests/servers/search.py), migrate, generate synthetic archive items with bulk_create
 (real trade vocabulary, places across France, Belgium, Luxembourg and Germany, transcripts for
 oral histories), then for each engine: rebuild its index (docs/s), apply a share of the items
 through the outbox worker (docs/s), run the queries through `get_engine(name).search()` and
@@ -182,7 +182,7 @@ def parse_args(argv=None):
 @contextmanager
 def services(engines: list[str]):
     """PostgreSQL and (when benchmarked) the search emulator, both stopped on the way out."""
-    from tests.services.postgres import make_server
+    from tests.servers.postgres import make_server
 
     with ExitStack() as stack:
         postgres = make_server()
@@ -190,7 +190,7 @@ def services(engines: list[str]):
         stack.callback(postgres.stop)
         os.environ["DATABASE_URL"] = url
         if "elasticsearch" in engines:
-            from tests.services.search import SearchServer
+            from tests.servers.search import SearchServer
 
             search = SearchServer()
             search.start()

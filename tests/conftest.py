@@ -8,19 +8,17 @@ import io
 import shutil
 import tempfile
 from pathlib import Path
-from types import SimpleNamespace
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.management import call_command
 from django.db import transaction
 
-from wagtail.models import Locale, Page, Site
+from wagtail.models import Page
 
 import pytest
 
-from tests.factories import HomePageFactory
-from tests.factories.sites import build_multilingual_site
+from tests.factories.sites import build_multilingual_site, build_site_tree
 
 
 @pytest.fixture
@@ -30,22 +28,7 @@ def site_tree(db):
 
     Returns a namespace with `home`, `site`, `root` and `locales` (language code -> Locale).
     """
-    locales = {
-        code: Locale.objects.get_or_create(language_code=code)[0] for code, _ in settings.LANGUAGES
-    }
-    root = Page.get_first_root_node()
-    # Wagtail's initial migration creates a welcome page and a Site on it; the Site goes with it.
-    for page in root.get_children():
-        page.delete()
-    home = HomePageFactory(parent=root, slug="accueil", locale=locales["fr"])
-    site = Site.objects.create(
-        hostname="localhost",
-        port=80,
-        root_page=home,
-        is_default_site=True,
-        site_name=settings.WAGTAIL_SITE_NAME,
-    )
-    return SimpleNamespace(home=home, site=site, root=root, locales=locales)
+    return build_site_tree()
 
 
 @pytest.fixture

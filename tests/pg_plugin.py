@@ -7,7 +7,7 @@ reads DATABASE_URL at import time. This hook runs first (tryfirst) and sets DATA
 
 - DATABASE_URL already set: used as is, nothing is started (a developer's own server, or an
   xdist worker inheriting the URL of the server its controller started).
-- Otherwise a throwaway server is started (tests/services/postgres.py) and removed at the end:
+- Otherwise a throwaway server is started (tests/servers/postgres.py) and removed at the end:
   in pytest_unconfigure (also reached after Ctrl-C), at interpreter exit (atexit), and on
   SIGTERM/SIGHUP (CI timeouts, closed terminals) from the signal handler itself. A run killed with
   SIGKILL leaves a cluster behind; the next run removes it.
@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.services.postgres import PostgresUnavailable, ThrowawayServer, make_server
+from tests.servers.postgres import PostgresUnavailable, ThrowawayServer, make_server
 
 # Collection only (IDEs run it on every save): nothing talks to the database, so no server is
 # started; this address refuses connections should anything try.

@@ -2,7 +2,7 @@
 
 Loaded with `-p tests.s3_plugin` (pyproject addopts). Nothing starts unless a test asks: the
 first test that uses `s3_server` (directly or through `s3_storage` / `any_storage`) starts
-SeaweedFS (tests/services/s3.py, about a second), which then serves the rest of the run and
+SeaweedFS (tests/servers/s3.py, about a second), which then serves the rest of the run and
 stops at its end. Each xdist worker starts its own, on ports of its own.
 
 - `s3_server`: the running server (`endpoint_url`, `access_key`, `secret_key`, `region`,
@@ -36,7 +36,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.services.s3 import S3Unavailable, SeaweedServer
+from tests.servers.s3 import S3Unavailable, SeaweedServer
 
 BASE_SETTINGS = Path(__file__).resolve().parent.parent / "config" / "settings" / "base.py"
 PLACEHOLDER_BUCKET = "fabrique-placeholder"

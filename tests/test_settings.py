@@ -152,22 +152,43 @@ def test_allowed_hosts_and_csrf_origins_are_read_as_lists(tmp_path):
     assert result.stdout.strip() == "['example.org', 'www.example.org']"
 
 
-@pytest.mark.parametrize(
-    ("setting", "expected"),
-    [
-        ("DEBUG", "False"),
-        ("SESSION_COOKIE_SECURE", "True"),
-        ("CSRF_COOKIE_SECURE", "True"),
-    ],
+PRINT_SAFETY = (
+    "from django.conf import settings; "
+    "print(settings.DEBUG, settings.SESSION_COOKIE_SECURE, settings.CSRF_COOKIE_SECURE, "
+    "settings.SESSION_COOKIE_HTTPONLY, sep='|')"
 )
-def test_production_cannot_be_switched_to_debug_or_insecure_cookies(tmp_path, setting, expected):
+
+
+@pytest.mark.parametrize(
+    "insecure",
+    [
+        {"DEBUG": "True"},
+        {"SESSION_COOKIE_SECURE": "False"},
+        {"CSRF_COOKIE_SECURE": "False"},
+        {"SESSION_COOKIE_HTTPONLY": "False"},
+        {
+            "DEBUG": "True",
+            "SESSION_COOKIE_SECURE": "False",
+            "CSRF_COOKIE_SECURE": "False",
+            "SESSION_COOKIE_HTTPONLY": "False",
+        },
+    ],
+    ids=["debug", "session-cookie", "csrf-cookie", "script-readable-cookie", "all-at-once"],
+)
+def test_production_cannot_be_switched_to_debug_or_insecure_cookies(tmp_path, insecure):
+    """An operator (or a stray .env) asking for debug pages or cookies sent over plain HTTP
+    does not get them: production keeps them off whatever the environment says."""
     result = run(
-        ["-c", f"from django.conf import settings; print(settings.{setting})"],
+        ["-c", PRINT_SAFETY],
         tmp_path,
         SECRET_KEY=secret_key(),
         ALLOWED_HOSTS="example.org",
-        DEBUG="True",
+        **insecure,
     )
 
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == expected
+    debug, session_secure, csrf_secure, session_httponly = result.stdout.strip().split("|")
+    assert debug == "False"
+    assert session_secure == "True"
+    assert csrf_secure == "True"
+    assert session_httponly == "True"

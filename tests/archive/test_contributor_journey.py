@@ -1,4 +1,4 @@
-"""The archive issue's "done when", end to end, on local files and on a real S3 server.
+"""A contribution's whole journey, end to end, on local files and on a real S3 server.
 
 A contributor logs into the admin and
 - uploads a photo (a Wagtail image in the institution's collection) and makes a photo item of it;

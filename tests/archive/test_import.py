@@ -33,13 +33,10 @@ from archive.models import (
     TranscriptSegment,
 )
 from archive.signals import items_changed
-from tests.factories import MemberFactory, TradeFactory
+from tests.factories import TradeFactory
 from tests.factories.archive import (
     ArchiveItemFactory,
-    ContributorFactory,
-    InstitutionFactory,
     UserFactory,
-    moderator,
 )
 
 pytestmark = pytest.mark.django_db
@@ -58,10 +55,10 @@ def english():
         yield
 
 
-@pytest.fixture
-def world(db):
-    a = InstitutionFactory(code="CMSH", member=MemberFactory(name="Centre historique minier"))
-    b = InstitutionFactory(code="TISS", member=MemberFactory(name="Tissage vivant"))
+@pytest.fixture(autouse=True)
+def trades(db) -> dict:
+    """The trades the sample files name, by slug: mines with two children, and textile with
+    the weaver, who also has an English name."""
     mines = TradeFactory(name="Mines", slug="mines")
     TradeFactory(name="Mineur de fond", slug="mineur-de-fond", parent=mines)
     TradeFactory(name="Porion", slug="porion", parent=mines)
@@ -73,17 +70,16 @@ def world(db):
     english_weaver.name = "Weaver"
     english_weaver.parent = None
     english_weaver.save()
-    users = {
-        "contributor": ContributorFactory(institution=a).user,
-        "other": ContributorFactory(institution=b).user,
-        "moderator": moderator(),
-    }
-    for user in users.values():
-        # The admin speaks each user's language: English here, whatever the catalogues hold.
+    return {"mines": mines, "textile": textile, "tisserand": weaver}
+
+
+@pytest.fixture(autouse=True)
+def admin_in_english(world):
+    """The admin speaks each user's language: English here, whatever the catalogues hold."""
+    for user in (world.contributor, world.other, world.moderator):
         profile = UserProfile.get_for_user(user)
         profile.preferred_language = "en"
         profile.save()
-    return SimpleNamespace(a=a, b=b, weaver=weaver, **users)
 
 
 # --- Helpers ---------------------------------------------------------------------------------
@@ -276,7 +272,7 @@ def test_rows_without_identifier_or_media_match_identical_items(world, tmp_path)
     assert counts(result.out)["unchanged items"] == 3
 
 
-def test_a_changed_row_updates_its_item_by_identifier(world, tmp_path):
+def test_a_changed_row_updates_its_item_by_identifier(world, trades, tmp_path):
     item = ArchiveItemFactory(institution=world.a, title="Ancien titre", summary="Résumé")
     rows = [
         {"identifier": item.identifier, "title": "Nouveau titre", "trades": "Weaver"},
@@ -291,7 +287,7 @@ def test_a_changed_row_updates_its_item_by_identifier(world, tmp_path):
     item.refresh_from_db()
     assert item.title == "Nouveau titre"
     assert item.summary == "Résumé"  # not a column of the file: left alone
-    assert list(item.trades.all()) == [world.weaver]  # named in English, linked in French
+    assert list(item.trades.all()) == [trades["tisserand"]]  # named in English, linked in French
     entry = ArchiveItemLogEntry.objects.get(item_id=item.pk, action="archive.import")
     assert entry.data["changed"] == ["title", "trades"]
 

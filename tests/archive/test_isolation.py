@@ -24,12 +24,9 @@ from bs4 import BeautifulSoup
 
 from archive.models import ArchiveItem, ArchiveItemLogEntry, TranscriptSegment
 from tests.archive.test_admin import form_data
-from tests.factories import CustomImageFactory, MemberFactory
+from tests.factories import CustomImageFactory
 from tests.factories.archive import (
     ArchiveItemFactory,
-    ContributorFactory,
-    InstitutionFactory,
-    moderator,
 )
 
 pytestmark = pytest.mark.django_db
@@ -41,11 +38,9 @@ ROLES = ["own", "other", "anonymous", "moderator"]
 
 
 @pytest.fixture
-def world(db):
-    """Institution A's items in every state an action needs, and the four kinds of users."""
-    a = InstitutionFactory(code="CMSH", member=MemberFactory(name="Centre historique minier"))
-    b = InstitutionFactory(code="TISS", member=MemberFactory(name="Tissage vivant"))
-    own = ContributorFactory(institution=a).user
+def world_with_items(world):
+    """The archive `world`, with institution A's items in every state an action needs."""
+    a, own = world.a, world.contributor
     draft = ArchiveItemFactory(
         institution=a, title="Brouillon de A", images=1, created_by=own, tags=["fosse"]
     )
@@ -53,19 +48,7 @@ def world(db):
         institution=a, title="Soumis par A", status=Status.SUBMITTED, images=1, created_by=own
     )
     interview = ArchiveItemFactory(institution=a, kind=Kind.ORAL_HISTORY, title="Entretien de A")
-    return SimpleNamespace(
-        a=a,
-        b=b,
-        users={
-            "own": own,
-            "other": ContributorFactory(institution=b).user,
-            "anonymous": None,
-            "moderator": moderator(),
-        },
-        draft=draft,
-        submitted=submitted,
-        interview=interview,
-    )
+    return SimpleNamespace(**vars(world), draft=draft, submitted=submitted, interview=interview)
 
 
 def client_for(world, role) -> Client:
@@ -268,19 +251,19 @@ def assert_refused(action, role, client, response):
 
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("action", ACTIONS, ids=lambda action: action.name)
-def test_matrix(world, action, role):
-    client = client_for(world, role)
-    before = snapshot(world)
+def test_matrix(world_with_items, action, role):
+    client = client_for(world_with_items, role)
+    before = snapshot(world_with_items)
 
-    response = action.do(client, world)
+    response = action.do(client, world_with_items)
 
     if expected_to_succeed(action, role):
         assert response.status_code in (200, 302), response.status_code
-        assert action.done(world, response), f"{role} could not {action.name}"
+        assert action.done(world_with_items, response), f"{role} could not {action.name}"
         return
-    assert not action.done(world, response), f"{role} could {action.name}"
+    assert not action.done(world_with_items, response), f"{role} could {action.name}"
     assert_refused(action, role, client, response)
-    assert snapshot(world) == before
+    assert snapshot(world_with_items) == before
 
 
 # --- What the matrix does not cover -------------------------------------------------------
@@ -299,19 +282,20 @@ def test_other_institutions_images_cannot_be_chosen(world):
     assert foreign_image.title not in page
 
 
-def test_forged_chooser_ids_return_only_reachable_items(world):
-    other_item = ArchiveItemFactory(institution=world.b, title="Brouillon de B")
-    client = client_for(world, "own")
+def test_forged_chooser_ids_return_only_reachable_items(world_with_items):
+    other_item = ArchiveItemFactory(institution=world_with_items.b, title="Brouillon de B")
+    client = client_for(world_with_items, "own")
 
     response = client.get(
-        reverse("archive_item_chooser:chosen_multiple") + f"?id={world.draft.pk}&id={other_item.pk}"
+        reverse("archive_item_chooser:chosen_multiple")
+        + f"?id={world_with_items.draft.pk}&id={other_item.pk}"
     )
 
-    assert world.draft.title in response.content.decode()
+    assert world_with_items.draft.title in response.content.decode()
     assert other_item.title not in response.content.decode()
 
 
-def test_the_workspace_menu_is_hidden_from_accounts_without_an_institution(world, db):
+def test_the_workspace_menu_is_hidden_from_accounts_without_an_institution(world):
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Permission
 

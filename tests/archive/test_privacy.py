@@ -38,10 +38,7 @@ from archive.validation import _register_heif
 from home.models import HomePage
 from tests.factories.archive import (
     ArchiveItemFactory,
-    ContributorFactory,
-    InstitutionFactory,
     MemberFactory,
-    moderator,
 )
 from tests.factories.items import ItemImageFactory, PublishedItemFactory
 from tests.factories.pages import (
@@ -340,27 +337,18 @@ def test_the_development_server_serves_renditions_but_never_originals(
 
 
 @pytest.fixture
-def world(local_storage):
-    a = InstitutionFactory(code="CMSH")
-    b = InstitutionFactory(code="TISS")
-    contributor = ContributorFactory(institution=a).user
-    item = ArchiveItemFactory(institution=a, created_by=contributor, title="Le chevalement")
+def photos(local_storage, world):
+    """An item of A's (the archive `world`) showing a photo with a GPS position and one
+    without."""
+    a = world.a
+    item = ArchiveItemFactory(institution=a, created_by=world.contributor, title="Le chevalement")
     located = stored_image(camera_photo(), collection=a.collection, title="Avec position")
     unlocated = stored_image(
         camera_photo(gps=False), collection=a.collection, title="Sans position"
     )
     for position, image in enumerate((located, unlocated)):
         ItemImage.objects.create(item=item, image=image, sort_order=position)
-    return SimpleNamespace(
-        a=a,
-        b=b,
-        contributor=contributor,
-        other=ContributorFactory(institution=b).user,
-        moderator=moderator(),
-        item=item,
-        located=located,
-        unlocated=unlocated,
-    )
+    return SimpleNamespace(item=item, located=located, unlocated=unlocated)
 
 
 def place(item):
@@ -368,112 +356,112 @@ def place(item):
     return item.latitude, item.longitude
 
 
-def test_the_contributor_copies_a_photos_position_to_the_place(world):
+def test_the_contributor_copies_a_photos_position_to_the_place(world, photos):
     latitude, longitude = services.item_place_from_photo(
-        item=world.item, image=world.located, user=world.contributor
+        item=photos.item, image=photos.located, user=world.contributor
     )
 
     assert (latitude, longitude) == (Decimal("50.500000"), Decimal("2.250000"))
-    assert place(world.item) == (Decimal("50.500000"), Decimal("2.250000"))
-    entry = ArchiveItemLogEntry.objects.filter(item_id=world.item.pk).first()
+    assert place(photos.item) == (Decimal("50.500000"), Decimal("2.250000"))
+    entry = ArchiveItemLogEntry.objects.filter(item_id=photos.item.pk).first()
     assert entry.action == "archive.place_from_photo"
-    assert entry.data["image"] == world.located.pk
+    assert entry.data["image"] == photos.located.pk
 
 
-def test_copying_to_a_published_item_sends_it_back_for_review(world):
-    ArchiveItem.objects.filter(pk=world.item.pk).update(status=Status.PUBLISHED)
-    world.item.refresh_from_db()
+def test_copying_to_a_published_item_sends_it_back_for_review(world, photos):
+    ArchiveItem.objects.filter(pk=photos.item.pk).update(status=Status.PUBLISHED)
+    photos.item.refresh_from_db()
 
-    services.item_place_from_photo(item=world.item, image=world.located, user=world.contributor)
+    services.item_place_from_photo(item=photos.item, image=photos.located, user=world.contributor)
 
-    assert ArchiveItem.objects.get(pk=world.item.pk).status == Status.SUBMITTED
+    assert ArchiveItem.objects.get(pk=photos.item.pk).status == Status.SUBMITTED
 
 
-def test_a_photo_without_position_changes_nothing_and_says_so(world):
+def test_a_photo_without_position_changes_nothing_and_says_so(world, photos):
     with pytest.raises(services.ArchiveError) as refused:
         services.item_place_from_photo(
-            item=world.item, image=world.unlocated, user=world.contributor
+            item=photos.item, image=photos.unlocated, user=world.contributor
         )
 
     assert refused.value.code == "no_gps"
     assert "Sans position" in refused.value.messages[0]  # the message names the photo
-    assert place(world.item) == (None, None)
+    assert place(photos.item) == (None, None)
 
 
-def test_only_the_items_own_images_and_editors_count(world):
+def test_only_the_items_own_images_and_editors_count(world, photos):
     elsewhere = stored_image(camera_photo(), collection=world.a.collection)
     with pytest.raises(services.ArchiveError) as refused:
-        services.item_place_from_photo(item=world.item, image=elsewhere, user=world.contributor)
+        services.item_place_from_photo(item=photos.item, image=elsewhere, user=world.contributor)
     assert refused.value.code == "not_item_image"
     with pytest.raises(PermissionDenied):
-        services.item_place_from_photo(item=world.item, image=world.located, user=world.other)
-    assert place(world.item) == (None, None)
+        services.item_place_from_photo(item=photos.item, image=photos.located, user=world.other)
+    assert place(photos.item) == (None, None)
 
 
 def place_url(item):
     return reverse("archive_items:place_from_photo", args=[item.pk])
 
 
-def test_the_admin_page_lists_positions_and_copies_one(world, client):
+def test_the_admin_page_lists_positions_and_copies_one(world, photos, client):
     client.force_login(world.contributor)
-    edit = client.get(reverse("archive_items:edit", args=[world.item.pk]))
-    assert place_url(world.item) in edit.content.decode()
+    edit = client.get(reverse("archive_items:edit", args=[photos.item.pk]))
+    assert place_url(photos.item) in edit.content.decode()
 
-    page = BeautifulSoup(client.get(place_url(world.item)).content, "html.parser")
+    page = BeautifulSoup(client.get(place_url(photos.item)).content, "html.parser")
     rows = {
         int(row["data-image"]): row.select_one("[data-position]").get_text(" ", strip=True)
         for row in page.select("tr[data-image]")
     }
-    assert "50.500000" in rows[world.located.pk] and "2.250000" in rows[world.located.pk]
-    assert "50.5" not in rows[world.unlocated.pk]
-    assert page.select_one(f"button[value='{world.located.pk}']") is not None
-    assert page.select_one(f"button[value='{world.unlocated.pk}']") is None
+    assert "50.500000" in rows[photos.located.pk] and "2.250000" in rows[photos.located.pk]
+    assert "50.5" not in rows[photos.unlocated.pk]
+    assert page.select_one(f"button[value='{photos.located.pk}']") is not None
+    assert page.select_one(f"button[value='{photos.unlocated.pk}']") is None
 
-    response = client.post(place_url(world.item), {"image": world.located.pk}, follow=True)
+    response = client.post(place_url(photos.item), {"image": photos.located.pk}, follow=True)
 
-    assert place(world.item) == (Decimal("50.500000"), Decimal("2.250000"))
+    assert place(photos.item) == (Decimal("50.500000"), Decimal("2.250000"))
     assert "50.500000" in response.content.decode()
 
 
-def test_the_admin_page_says_when_a_photo_has_no_position(world, client):
+def test_the_admin_page_says_when_a_photo_has_no_position(world, photos, client):
     client.force_login(world.contributor)
 
-    response = client.post(place_url(world.item), {"image": world.unlocated.pk})
+    response = client.post(place_url(photos.item), {"image": photos.unlocated.pk})
 
     assert response.status_code == 200
     (message,) = response.context["messages"]
     assert message.level_tag == "error"
     assert "Sans position" in str(message)
-    assert place(world.item) == (None, None)
+    assert place(photos.item) == (None, None)
 
 
-def test_a_forged_image_id_is_refused_without_change(world, client):
+def test_a_forged_image_id_is_refused_without_change(world, photos, client):
     other_item = ArchiveItemFactory(institution=world.b, images=1)
     foreign = other_item.images.first().image
     client.force_login(world.contributor)
 
-    response = client.post(place_url(world.item), {"image": foreign.pk})
+    response = client.post(place_url(photos.item), {"image": foreign.pk})
 
     assert response.status_code == 200
     assert [m.level_tag for m in response.context["messages"]] == ["error"]
     assert foreign.title not in response.content.decode()
-    assert place(world.item) == (None, None)
+    assert place(photos.item) == (None, None)
 
 
 @pytest.mark.parametrize("role", ["own", "other", "anonymous", "moderator"])
-def test_who_may_copy_a_position(world, role):
+def test_who_may_copy_a_position(world, photos, role):
     client = Client()
-    user = {"own": world.contributor, "other": world.other, "moderator": world.moderator}.get(role)
+    user = world.users[role]
     if user:
         client.force_login(user)
 
-    response = client.post(place_url(world.item), {"image": world.located.pk})
+    response = client.post(place_url(photos.item), {"image": photos.located.pk})
 
     if role in ("own", "moderator"):
         assert response.status_code == 302
-        assert place(world.item) == (Decimal("50.500000"), Decimal("2.250000"))
+        assert place(photos.item) == (Decimal("50.500000"), Decimal("2.250000"))
         return
-    assert place(world.item) == (None, None)
+    assert place(photos.item) == (None, None)
     if role == "anonymous":
         assert response.url.startswith(reverse("wagtailadmin_login"))
     else:

@@ -712,7 +712,7 @@ def test_the_demo_has_a_published_public_item_of_each_kind(demo_db, client):
     assert set(public.values_list("kind", flat=True)) == set(ArchiveItem.Kind.values)
     for item in public:
         assert client.get(detail_url(item)).status_code == 200, item.identifier
-    # Mostly weaving in Roubaix; the search demo (search issue) adds other places and trades
+    # Mostly weaving in Roubaix; the search demo items add other places and trades
     # so that filters have something to tell apart.
     assert public.filter(commune="Roubaix", trades__slug="tisserand").count() >= 4
 

@@ -1,6 +1,6 @@
 """The storage fixtures really switch storage, and public media plays from a real S3 server.
 
-The S3 tests run against SeaweedFS started by the suite (tests/services/s3.py): presigned URLs
+The S3 tests run against SeaweedFS started by the suite (tests/servers/s3.py): presigned URLs
 are followed with an HTTP client to the server, which checks their signature itself.
 """
 

@@ -89,6 +89,7 @@ def build_site_tree() -> SimpleNamespace:
         code: Locale.objects.get_or_create(language_code=code)[0] for code, _ in settings.LANGUAGES
     }
     root = Page.get_first_root_node()
+    # Wagtail's initial migration creates a welcome page and a Site on it; the Site goes with it.
     for page in root.get_children():
         page.delete()
     home = HomePageFactory(parent=root, slug="accueil", locale=locales["fr"])

@@ -32,7 +32,7 @@ from tests.factories import (
 
 pytestmark = pytest.mark.usefixtures("empty_cache", "search_index_off")
 
-# The foundation issue's budget for a page in the steady state.
+# At most this many queries for a page in the steady state.
 QUERY_BUDGET = 15
 
 # Page -> what a visitor sees of the listed items (CSS selector), so that a page which

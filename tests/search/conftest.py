@@ -1,6 +1,6 @@
 """Fixtures of the search tests: the emulated search server and engines pointed at it.
 
-- `search_server`: osmem-server (tests/services/search.py), started once per run on a free
+- `search_server`: osmem-server (tests/servers/search.py), started once per run on a free
   port and stopped at the end. `search_server.stop()` and `.start()` simulate an outage; the
   restart keeps the port and comes back empty (the emulator holds its indexes in memory). A
   test that stops it need not restart it: the next test using `search_server` does.
@@ -20,7 +20,7 @@ import pytest
 from search.engines import EngineUnavailable, get_engine
 from search.engines.elasticsearch import ElasticsearchEngine
 from tests.factories.archive import ContributorFactory, InstitutionFactory, moderator
-from tests.services.search import SearchServer
+from tests.servers.search import SearchServer
 
 
 def search_settings_for(server: SearchServer, alias: str) -> dict:
@@ -50,7 +50,8 @@ def drop_quietly(engine: ElasticsearchEngine) -> None:
 
 @pytest.fixture
 def world(db):
-    """An institution (CMSH), one of its contributors and a moderator."""
+    """An institution (CMSH), one of its contributors and a moderator. The search tests' only
+    `world`: a module that needs more adds it in a fixture of its own, with another name."""
     institution = InstitutionFactory(code="CMSH")
     return SimpleNamespace(
         institution=institution,

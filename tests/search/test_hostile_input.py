@@ -240,21 +240,22 @@ def hostile_world(shared_site, django_db_blocker):
 
 
 @pytest.fixture
-def world(hostile_world, db):
+def corpus(hostile_world, db):
+    """`hostile_world`, with the test in a savepoint of its own."""
     return hostile_world
 
 
 @pytest.fixture
-def es_world(world, es_engine):
-    """The same world, indexed by the Elasticsearch engine the settings now name."""
+def es_corpus(corpus, es_engine):
+    """The same, indexed by the Elasticsearch engine the settings now name."""
     es_engine.rebuild()
-    return world
+    return corpus
 
 
 class TestHostileInput:
     """The database engine on the suite's database (and on SQLite in the child run)."""
 
-    def test_the_word_used_below_is_found_in_pages_and_items(self, client, world):
+    def test_the_word_used_below_is_found_in_pages_and_items(self, client, corpus):
         items, pages = found(search_page(client, "fr", {"q": WORD}))
 
         assert len(items) == 3
@@ -262,12 +263,12 @@ class TestHostileInput:
 
     @FUZZ
     @given(language=st.sampled_from(LANGUAGES), params=SEARCH_PARAMS)
-    def test_no_search_parameter_gives_a_server_error(self, client, world, language, params):
+    def test_no_search_parameter_gives_a_server_error(self, client, corpus, language, params):
         search_page(client, language, params)
 
     @FUZZ
     @given(language=st.sampled_from(LANGUAGES), params=SUGGEST_PARAMS)
-    def test_no_autocomplete_parameter_gives_a_server_error(self, client, world, language, params):
+    def test_no_autocomplete_parameter_gives_a_server_error(self, client, corpus, language, params):
         assert isinstance(suggestions(client, language, params), list)
 
     @FUZZ
@@ -276,7 +277,7 @@ class TestHostileInput:
         after=st.lists(st.sampled_from(NOT_WORD), max_size=4).map("".join),
     )
     def test_quotes_and_operators_around_a_word_find_what_the_word_finds(
-        self, client, world, before, after
+        self, client, corpus, before, after
     ):
         expected = found(search_page(client, "fr", {"q": WORD}))
 
@@ -286,29 +287,29 @@ class TestHostileInput:
     @pytest.mark.parametrize(
         "text", ['"', 'tisserand"', '")', '*"', 'a AND "'], ids=lambda t: repr(t)
     )
-    def test_the_reported_queries_answer_in_every_language(self, client, world, language, text):
+    def test_the_reported_queries_answer_in_every_language(self, client, corpus, language, text):
         search_page(client, language, {"q": text})
 
     @pytest.mark.parametrize(
         "text",
         ['tisserand"', '"tisserand', "/tisserand", "tisserand/", "(tisserand*", "-tisserand:"],
     )
-    def test_a_stray_quote_or_sign_finds_what_the_word_finds(self, client, world, text):
+    def test_a_stray_quote_or_sign_finds_what_the_word_finds(self, client, corpus, text):
         plain = found(search_page(client, "fr", {"q": "tisserand"}))
 
         assert found(search_page(client, "fr", {"q": text})) == plain
-        assert world.article.title in plain[1]
+        assert corpus.article.title in plain[1]
         assert len(plain[0]) == 3
 
     @pytest.mark.parametrize("bbox", FLAT_BOXES)
-    def test_a_map_area_without_height_or_width_is_ignored(self, client, world, bbox):
+    def test_a_map_area_without_height_or_width_is_ignored(self, client, corpus, bbox):
         html = search_page(client, "fr", {"q": "tisserand", "bbox": bbox})
 
         assert len(found(html)[0]) == 3
         assert not html.select("input[type=hidden][name=bbox]")
 
     @pytest.mark.parametrize("text", KNOWN_BAD, ids=lambda t: repr(t[:20]))
-    def test_known_bad_strings_in_every_parameter(self, client, world, text):
+    def test_known_bad_strings_in_every_parameter(self, client, corpus, text):
         every = dict.fromkeys(SEARCH_PARAM_NAMES, text)
         search_page(client, "fr", {"q": text})
         search_page(client, "en", every)
@@ -317,14 +318,14 @@ class TestHostileInput:
         suggestions(client, "fr", {"field": text, "q": text})
 
     @pytest.mark.parametrize("query_string", RAW_QUERIES)
-    def test_bytes_that_are_no_text_are_read_as_text(self, client, world, query_string):
+    def test_bytes_that_are_no_text_are_read_as_text(self, client, corpus, query_string):
         for path in ("/fr/search/", "/fr/search/suggest/"):
             response = visit(client, path, query_string=f"field=trade&{query_string}")
             assert response.status_code == 200, (path, query_string)
 
     @FUZZ
     @given(raw=st.binary(max_size=200))
-    def test_any_bytes_in_the_query_string_give_a_page(self, client, world, raw):
+    def test_any_bytes_in_the_query_string_give_a_page(self, client, corpus, raw):
         response = visit(client, "/fr/search/", query_string="q=" + quote_from_bytes(raw))
 
         assert response.status_code == 200
@@ -337,25 +338,25 @@ class TestHostileInputOnElasticsearch:
     @FUZZ
     @given(language=st.sampled_from(LANGUAGES), params=SEARCH_PARAMS)
     def test_no_search_parameter_gives_a_server_error_on_elasticsearch(
-        self, client, es_world, language, params
+        self, client, es_corpus, language, params
     ):
         search_page(client, language, params)
 
     @FUZZ
     @given(language=st.sampled_from(LANGUAGES), params=SUGGEST_PARAMS)
     def test_no_autocomplete_parameter_gives_a_server_error_on_elasticsearch(
-        self, client, es_world, language, params
+        self, client, es_corpus, language, params
     ):
         assert isinstance(suggestions(client, language, params), list)
 
     @pytest.mark.parametrize("bbox", FLAT_BOXES)
-    def test_a_map_area_without_height_or_width_on_elasticsearch(self, client, es_world, bbox):
+    def test_a_map_area_without_height_or_width_on_elasticsearch(self, client, es_corpus, bbox):
         html = search_page(client, "fr", {"q": "tisserand", "bbox": bbox})
 
         assert len(found(html)[0]) == 3
 
     @pytest.mark.parametrize("text", KNOWN_BAD, ids=lambda t: repr(t[:20]))
-    def test_known_bad_strings_on_elasticsearch(self, client, es_world, text):
+    def test_known_bad_strings_on_elasticsearch(self, client, es_corpus, text):
         items = found(search_page(client, "fr", {"q": text}))[0]
         search_page(client, "en", dict.fromkeys(SEARCH_PARAM_NAMES, text))
         for field in ("trade", "place"):

@@ -24,10 +24,8 @@ from tests.factories.items import PublishedItemFactory, PublishedOralHistoryFact
 
 
 @pytest.fixture
-def world(world):
-    """tests/search/conftest.py's world, with a trade."""
-    world.trade = TradeFactory(name="Tisserand")
-    return world
+def weaver(db):
+    return TradeFactory(name="Tisserand")
 
 
 def assert_index_equals_database(engine):
@@ -39,11 +37,11 @@ def assert_index_equals_database(engine):
 
 
 def test_database_engine_applies_the_outbox_right_after_commit(
-    world, django_capture_on_commit_callbacks
+    world, weaver, django_capture_on_commit_callbacks
 ):
     engine = get_engine("database")
     with django_capture_on_commit_callbacks(execute=True):
-        item = PublishedItemFactory(institution=world.institution, trades=[world.trade])
+        item = PublishedItemFactory(institution=world.institution, trades=[weaver])
 
     # As `make run` shows it: searchable at once, with no worker running.
     assert IndexTask.objects.count() == 0
@@ -146,14 +144,14 @@ def workload(world, items) -> float:
     return time.perf_counter() - started
 
 
-def submitted_items(world, count: int) -> list[ArchiveItem]:
+def submitted_items(world, trade, count: int) -> list[ArchiveItem]:
     items = [
         services.item_create(
             institution=world.institution,
             kind=ArchiveItem.Kind.PHOTO,
             user=world.contributor,
             title=f"Métiers à tisser, salle {n}",
-            trades=[world.trade],
+            trades=[trade],
         )
         for n in range(count)
     ]
@@ -164,14 +162,14 @@ def submitted_items(world, count: int) -> list[ArchiveItem]:
 
 
 def test_outage_saves_succeed_and_the_worker_brings_the_index_back(
-    world, es_engine, search_server, capsys, search_index_off
+    world, weaver, es_engine, search_server, capsys, search_index_off
 ):
     """An outage: with the search server stopped, publishing, editing and
     deleting 100 items all succeed; once it is back, the worker makes the index equal to the
     database. Timings are printed for comparison, never asserted. (Wagtail's own search index
     of the items is off: it is not what this measures.)"""
-    up_items = submitted_items(world, 100)
-    down_items = submitted_items(world, 100)
+    up_items = submitted_items(world, weaver, 100)
+    down_items = submitted_items(world, weaver, 100)
 
     seconds_up = workload(world, up_items)
     # With the server up too, no save wrote to the index itself: the worker does.
@@ -200,9 +198,11 @@ def test_outage_saves_succeed_and_the_worker_brings_the_index_back(
     assert len(es_engine.indexed_versions()) == 150  # 200 published, 50 deleted
 
 
-def test_worker_retries_with_backoff_until_the_engine_is_back(world, es_engine, search_server):
+def test_worker_retries_with_backoff_until_the_engine_is_back(
+    world, weaver, es_engine, search_server
+):
     for _ in range(5):
-        PublishedItemFactory(institution=world.institution, trades=[world.trade])
+        PublishedItemFactory(institution=world.institution, trades=[weaver])
     search_server.stop()
     threading.Timer(1.5, search_server.start).start()
 

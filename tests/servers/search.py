@@ -20,7 +20,7 @@ import time
 import urllib.error
 import urllib.request
 
-from tests.services.postgres import free_port
+from tests.servers.postgres import free_port
 
 
 class SearchServerUnavailable(RuntimeError):
