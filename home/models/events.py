@@ -17,6 +17,7 @@ from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page, TranslatableMixin
 from wagtail.search import index
 
+from archive.models.base import Located
 from home import calendars
 from home.blocks import BodyBlock
 from home.maps import map_context
@@ -217,7 +218,7 @@ class EventPage(RoutablePageMixin, Page):
         return response
 
 
-class EventSite(TranslatableMixin, Orderable):
+class EventSite(TranslatableMixin, Located, Orderable):
     """A place of the event: the only one, or one participating site among several."""
 
     page = ParentalKey(EventPage, on_delete=models.CASCADE, related_name="sites")
@@ -226,22 +227,6 @@ class EventSite(TranslatableMixin, Orderable):
         _("address"), max_length=255, blank=True, help_text=_("Street and number.")
     )
     commune = models.CharField(_("commune"), max_length=120, help_text=_("Town or commune."))
-    latitude = models.DecimalField(
-        _("latitude"),
-        max_digits=9,
-        decimal_places=6,
-        null=True,
-        blank=True,
-        help_text=_("Decimal degrees (WGS84), for the map."),
-    )
-    longitude = models.DecimalField(
-        _("longitude"),
-        max_digits=9,
-        decimal_places=6,
-        null=True,
-        blank=True,
-        help_text=_("Decimal degrees (WGS84), for the map."),
-    )
     description = models.TextField(
         _("description"), blank=True, help_text=_("What visitors will see or do at this site.")
     )
@@ -280,7 +265,3 @@ class EventSite(TranslatableMixin, Orderable):
 
     def __str__(self):
         return f"{self.name} ({self.commune})"
-
-    @property
-    def has_location(self) -> bool:
-        return self.latitude is not None and self.longitude is not None
