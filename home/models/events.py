@@ -20,8 +20,11 @@ from wagtail.search import index
 from archive.models.base import Located
 from home import calendars
 from home.blocks import BodyBlock
+from home.listings import paginate, with_renditions
 from home.maps import map_context
-from home.models.base import paginate, with_renditions
+from home.models.registrations import Slot
+from home.selectors import slots_availability
+from home.views import registration_form
 
 
 class EventIndexPage(RoutablePageMixin, Page):
@@ -147,8 +150,6 @@ class EventPage(RoutablePageMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        from home.selectors import Slot, slots_availability
-
         context["sites"] = sites = list(self.sites.all())
         availability = slots_availability(slots=[Slot(s) for s in sites])
         for site in sites:
@@ -203,9 +204,6 @@ class EventPage(RoutablePageMixin, Page):
     @path("register/<int:site_id>/", name="register")
     def register(self, request, site_id):
         """Registration form for one participating site."""
-        from home.selectors import Slot
-        from home.views import registration_form
-
         site = get_object_or_404(self.sites.all(), pk=site_id)
         return registration_form(request, self, Slot(site))
 

@@ -18,7 +18,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from home.blocks import BodyBlock
-from home.models.base import paginate, with_renditions
+from home.listings import paginate, with_renditions
 
 FEED_SIZE = 20
 
