@@ -1,6 +1,7 @@
 """Events: commemorations, open-factory days across many sites, with iCalendar and JSON-LD."""
 
 import json
+from datetime import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -138,6 +139,10 @@ class EventPage(RoutablePageMixin, Page):
     class Meta:
         verbose_name = _("event")
         verbose_name_plural = _("events")
+
+    def search_result_date(self) -> datetime:
+        """The start the site search shows beside this event (search.pages)."""
+        return self.start
 
     def clean(self):
         super().clean()

@@ -188,6 +188,10 @@ class NewsPage(Page):
         verbose_name = _("news item")
         verbose_name_plural = _("news items")
 
+    def search_result_date(self) -> date:
+        """The date the site search shows beside this item (search.pages)."""
+        return self.date
+
     @property
     def is_press_release(self) -> bool:
         return self.kind == self.Kind.PRESS_RELEASE

@@ -109,6 +109,10 @@ class ProgrammePage(RoutablePageMixin, Page):
         verbose_name = _("training programme")
         verbose_name_plural = _("training programmes")
 
+    def search_result_date(self) -> int:
+        """The year the site search shows beside this programme (search.pages)."""
+        return self.year
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         sessions = list(self.sessions.select_related("topic").order_by("starts_at"))
