@@ -10,15 +10,14 @@ from django.urls import reverse
 from django.utils import translation
 
 from home.links import absolute_url
+from home.selectors import slot_for_registration
 
 
 def _send(registration, template: str) -> None:
     if registration.anonymised_at:
         return
     with translation.override(registration.language or settings.LANGUAGE_CODE):
-        from home.services import slot_for_registration
-
-        slot = slot_for_registration(registration)
+        slot = slot_for_registration(registration=registration)
         context = {
             "registration": registration,
             "slot": slot,

@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from home.antispam import HoneypotFormMixin
-from home.models import Registration
+from home.models.registrations import Registration
 
 MAX_GROUP_SIZE = 500
 

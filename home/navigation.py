@@ -12,13 +12,11 @@ from django.db.models import Q
 from wagtail.models import Page
 
 from home.blocks import SOCIAL_NETWORKS
-from home.models import (
-    EventIndexPage,
-    MemberDirectoryPage,
-    NavigationSettings,
-    NewsIndexPage,
-    ProgrammeIndexPage,
-)
+from home.models.events import EventIndexPage
+from home.models.members import MemberDirectoryPage
+from home.models.navigation import NavigationSettings
+from home.models.news import NewsIndexPage
+from home.models.programmes import ProgrammeIndexPage
 
 # Section pages other templates link to ("all news", "the member map"), by name.
 SECTION_MODELS = {

@@ -1,4 +1,4 @@
-"""Read-side queries for registrations. Keyword-only, typed, named `<entity>_<action>`."""
+"""Reads of registrations: seats taken, availability, counts for the admin."""
 
 from dataclasses import dataclass
 from datetime import datetime
@@ -8,68 +8,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from home.models import EventSite, ProgrammeSession, Registration
+from home.models.registrations import Registration, Slot
 
 Status = Registration.Status
-
-
-@dataclass(frozen=True)
-class Slot:
-    """What can be registered for: a training session or one site of an event.
-
-    Seats are shared by every language version of the session or site (same translation_key).
-    """
-
-    obj: ProgrammeSession | EventSite
-
-    @property
-    def key(self):
-        return self.obj.translation_key
-
-    @property
-    def model(self):
-        return type(self.obj)
-
-    @property
-    def is_session(self) -> bool:
-        return isinstance(self.obj, ProgrammeSession)
-
-    @property
-    def page(self):
-        return self.obj.page
-
-    @property
-    def title(self) -> str:
-        if self.is_session:
-            return self.obj.title
-        return f"{self.obj.page.title} – {self.obj.name}"
-
-    @property
-    def capacity(self) -> int | None:
-        return self.obj.capacity
-
-    @property
-    def starts_at(self) -> datetime:
-        return self.obj.starts_at if self.is_session else self.obj.page.start
-
-    @property
-    def closes_at(self) -> datetime:
-        return self.obj.registration_deadline or self.starts_at
-
-    @property
-    def takes_registrations(self) -> bool:
-        """Online registration: sessions unless they use an external link; sites with a
-        capacity."""
-        if self.is_session:
-            return not self.obj.registration_url and bool(self.capacity)
-        return self.capacity is not None
-
-    def is_open(self, now: datetime | None = None) -> bool:
-        return self.takes_registrations and (now or timezone.now()) < self.closes_at
-
-    def registration_fields(self) -> dict:
-        """Foreign key values for a new registration made through this row."""
-        return {"session": self.obj} if self.is_session else {"site": self.obj}
 
 
 @dataclass(frozen=True)
@@ -98,6 +39,17 @@ class Availability:
         return ngettext("%(count)s seat left", "%(count)s seats left", self.seats_left) % {
             "count": self.seats_left
         }
+
+
+def slot_for_registration(*, registration: Registration) -> Slot | None:
+    """The session or site a registration holds seats in; when its own row was deleted,
+    another language's row of the same session or site."""
+    obj = registration.session or registration.site
+    if obj is None:
+        for field in ("session", "site"):
+            model = Registration._meta.get_field(field).related_model
+            obj = obj or model.objects.filter(translation_key=registration.slot_key).first()
+    return Slot(obj) if obj is not None else None
 
 
 def slot_confirmed_seats(*, slot: Slot) -> int:
@@ -130,10 +82,6 @@ def slots_availability(*, slots: list[Slot], now: datetime | None = None) -> dic
         )
         for slot in slots
     }
-
-
-def registrations_for_slot(*, slot_key) -> "list[Registration]":
-    return Registration.objects.filter(slot_key=slot_key).order_by("created_at", "pk")
 
 
 def registrations_counts_by_slot():

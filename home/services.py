@@ -13,8 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from home import emails
-from home.models import EventSite, ProgrammeSession, Registration
-from home.selectors import Slot, slot_confirmed_seats
+from home.models.registrations import Registration, Slot
+from home.selectors import slot_confirmed_seats, slot_for_registration
 
 Status = Registration.Status
 
@@ -29,16 +29,6 @@ def _duplicate() -> RegistrationError:
 
 def _lock(slot: Slot) -> None:
     list(slot.model.objects.select_for_update().filter(translation_key=slot.key).order_by("pk"))
-
-
-def slot_for_registration(registration: Registration) -> Slot | None:
-    obj = registration.session or registration.site
-    if obj is None:
-        obj = (
-            ProgrammeSession.objects.filter(translation_key=registration.slot_key).first()
-            or EventSite.objects.filter(translation_key=registration.slot_key).first()
-        )
-    return Slot(obj) if obj is not None else None
 
 
 def registration_create(
@@ -100,7 +90,7 @@ def registration_create(
 
 def registration_cancel(*, registration: Registration) -> list[Registration]:
     """Cancel and promote from the waiting list; returns the promoted registrations."""
-    slot = slot_for_registration(registration)
+    slot = slot_for_registration(registration=registration)
     with transaction.atomic():
         if slot is not None:
             _lock(slot)
@@ -149,7 +139,7 @@ def _confirm(registration: Registration) -> None:
 
 def registration_promote(*, registration: Registration) -> Registration:
     """An organiser confirms a waiting registration by hand, if its seats fit."""
-    slot = slot_for_registration(registration)
+    slot = slot_for_registration(registration=registration)
     with transaction.atomic():
         if slot is not None:
             _lock(slot)
@@ -175,7 +165,7 @@ def reminders_send(*, now=None, days_before: int = 2) -> int:
     ).select_related("session", "site__page")
     sent = 0
     for registration in due:
-        slot = slot_for_registration(registration)
+        slot = slot_for_registration(registration=registration)
         if slot is None or not (now <= slot.starts_at <= horizon):
             continue
         with transaction.atomic():
@@ -197,7 +187,7 @@ def registrations_purge(*, older_than_days: int, now=None) -> int:
         "session", "site__page"
     )
     for registration in candidates.iterator():
-        slot = slot_for_registration(registration)
+        slot = slot_for_registration(registration=registration)
         ended = (
             (slot.obj.ends_at if slot.is_session else slot.obj.page.end)
             if slot

@@ -1,19 +1,18 @@
-"""Signal wiring for home: cached navigation is forgotten whenever what it shows may change."""
+"""Signal wiring for home: cached navigation is forgotten whenever what it shows may change,
+and a published programme or event fills its new seats from the waiting lists."""
 
 from django.db.models.signals import post_delete, post_save
 
+from wagtail.models import Page
 from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
 
-from home import navigation
+from home import navigation, services
+from home.models import EventPage, NavigationSettings, ProgrammePage, Slot
 
 
 def promote_after_publish(sender, instance, **kwargs) -> None:
     """A published programme or event may have more seats than before: fill them from the
     waiting lists."""
-    from home import services
-    from home.models import EventPage, ProgrammePage
-    from home.selectors import Slot
-
     page = instance.specific
     if isinstance(page, ProgrammePage):
         rows = page.sessions.all()
@@ -27,8 +26,6 @@ def promote_after_publish(sender, instance, **kwargs) -> None:
 
 
 def connect() -> None:
-    from home.models import NavigationSettings
-
     post_save.connect(navigation.invalidate, sender=NavigationSettings, dispatch_uid="nav-save")
     for signal, uid in (
         (page_published, "nav-published"),
@@ -37,7 +34,5 @@ def connect() -> None:
         (post_page_move, "nav-move"),
     ):
         signal.connect(navigation.invalidate, dispatch_uid=uid)
-    from wagtail.models import Page
-
     post_delete.connect(navigation.invalidate, sender=Page, dispatch_uid="nav-delete")
     page_published.connect(promote_after_publish, dispatch_uid="registrations-promote")

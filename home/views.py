@@ -17,7 +17,7 @@ from wagtail.contrib.sitemaps.views import sitemap as wagtail_sitemap
 from home import services
 from home.antispam import honeypot_filled, over_rate_limit
 from home.forms import RegistrationForm
-from home.models import Registration
+from home.models.registrations import Registration
 from home.selectors import slots_availability
 from home.sitemaps import AllLocalesSitemap
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Protocol, runtime_checkable
 
 from django.core.paginator import Page as PaginatorPage
 from django.core.paginator import Paginator
@@ -16,6 +17,17 @@ from wagtail.models import Locale, Page
 from search.engines.analysis import plain_words
 
 PAGES_PER_PAGE = 5
+
+
+@runtime_checkable
+class SearchResultPage(Protocol):
+    """A page type whose results show when it happens: it defines `search_result_date`.
+
+    `search` may not import the apps whose pages it finds, so page types opt in by shape.
+    """
+
+    def search_result_date(self) -> date | datetime | int | None:
+        """The day or moment the page is about, only its year (an int), or None."""
 
 
 @dataclass
@@ -46,14 +58,10 @@ def pages_search(*, text: str, locale: Locale | None, number: int) -> PaginatorP
 
 
 def _result(page: Page) -> PageResult:
-    # `search` may not import `home` (apps depend downwards only), so the date is read from
-    # the fields the dated page types share by name: news `date`, event `start`, programme
-    # `year`.
-    when = getattr(page, "date", None) or getattr(page, "start", None)
-    year = getattr(page, "year", None)
+    when = page.search_result_date() if isinstance(page, SearchResultPage) else None
     return PageResult(
         page=page,
         type_label=capfirst(page._meta.verbose_name),
         date=when if isinstance(when, date) else None,
-        year=year if isinstance(year, int) and not when else None,
+        year=when if isinstance(when, int) else None,
     )

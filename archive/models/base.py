@@ -1,4 +1,4 @@
-"""Member institutions, the shared image model and the trade vocabulary.
+"""Member institutions, the shared image model, the trade vocabulary and map positions.
 
 These live in `archive` because archive items belong to member institutions and reuse the
 same images and trades; `home` reads them through `archive.selectors`.
@@ -6,6 +6,7 @@ same images and trades; `home` reads them through `archive.selectors`.
 
 import re
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -130,7 +131,45 @@ class Trade(TranslatableMixin, models.Model):
         return f"{self.parent.name} > {self.name}" if self.parent_id else self.name
 
 
-class Member(ClusterableModel):
+class Located(models.Model):
+    """A point on the map (members, event sites, archive items): both coordinates or neither,
+    each within its range, so that every map can trust them."""
+
+    latitude = models.DecimalField(
+        _("latitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        help_text=_("Decimal degrees (WGS84), e.g. 50.4986. Needed to appear on the map."),
+    )
+    longitude = models.DecimalField(
+        _("longitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        help_text=_("Decimal degrees (WGS84), e.g. 2.5478."),
+    )
+
+    class Meta:
+        abstract = True
+
+    def clean(self):
+        super().clean()
+        if (self.latitude is None) != (self.longitude is None):
+            raise ValidationError({"longitude": _("Give both latitude and longitude, or neither.")})
+        if self.latitude is not None and not -90 <= self.latitude <= 90:
+            raise ValidationError({"latitude": _("Latitude is between -90 and 90.")})
+        if self.longitude is not None and not -180 <= self.longitude <= 180:
+            raise ValidationError({"longitude": _("Longitude is between -180 and 180.")})
+
+    @property
+    def has_location(self) -> bool:
+        return self.latitude is not None and self.longitude is not None
+
+
+class Member(Located, ClusterableModel):
     """A member institution of the network, shown in the directory and on the map."""
 
     class Kind(models.TextChoices):
@@ -176,22 +215,6 @@ class Member(ClusterableModel):
         choices=Country.choices,
         default=Country.FRANCE,
         help_text=_("Country of the main site."),
-    )
-    latitude = models.DecimalField(
-        _("latitude"),
-        max_digits=9,
-        decimal_places=6,
-        null=True,
-        blank=True,
-        help_text=_("Decimal degrees (WGS84), e.g. 50.4986. Needed to appear on the map."),
-    )
-    longitude = models.DecimalField(
-        _("longitude"),
-        max_digits=9,
-        decimal_places=6,
-        null=True,
-        blank=True,
-        help_text=_("Decimal degrees (WGS84), e.g. 2.5478."),
     )
     website = models.URLField(_("website"), blank=True, help_text=_("Full address, https://…"))
     logo = models.ForeignKey(
@@ -251,7 +274,3 @@ class Member(ClusterableModel):
 
     def __str__(self):
         return self.name
-
-    @property
-    def has_location(self) -> bool:
-        return self.latitude is not None and self.longitude is not None

@@ -21,7 +21,7 @@ from taggit.models import TaggedItemBase
 from wagtail.models import Orderable
 from wagtail.search import index
 
-from archive.models.base import CustomImage, Member, Trade
+from archive.models.base import CustomImage, Located, Member, Trade
 
 
 class Institution(models.Model):
@@ -209,7 +209,7 @@ class ArchiveItemQuerySet(models.QuerySet):
         return self.filter(institution=institution)
 
 
-class ArchiveItem(index.Indexed, ClusterableModel):
+class ArchiveItem(index.Indexed, Located, ClusterableModel):
     """A photo, an oral history or a savoir-faire record contributed by a member."""
 
     class Kind(models.TextChoices):
@@ -286,7 +286,7 @@ class ArchiveItem(index.Indexed, ClusterableModel):
         through=ArchiveItemTag, blank=True, help_text=_("Free keywords, separated by commas.")
     )
 
-    # Place
+    # Place (latitude and longitude come from Located)
     place_name = models.CharField(
         _("place"), max_length=200, blank=True, help_text=_("Site, e.g. Fosse 9 de Oignies.")
     )
@@ -298,22 +298,6 @@ class ArchiveItem(index.Indexed, ClusterableModel):
         choices=Member.Country.choices,
         blank=True,
         help_text=_("Country."),
-    )
-    latitude = models.DecimalField(
-        _("latitude"),
-        max_digits=9,
-        decimal_places=6,
-        null=True,
-        blank=True,
-        help_text=_("Decimal degrees (WGS84)."),
-    )
-    longitude = models.DecimalField(
-        _("longitude"),
-        max_digits=9,
-        decimal_places=6,
-        null=True,
-        blank=True,
-        help_text=_("Decimal degrees (WGS84)."),
     )
     geonames_id = models.CharField(
         _("GeoNames id"), max_length=20, blank=True, help_text=_("Optional, e.g. 2989317.")
@@ -470,23 +454,13 @@ class ArchiveItem(index.Indexed, ClusterableModel):
         return f"{self.identifier} – {self.title}"
 
     def clean(self):
-        super().clean()
         if self.year_from and self.year_to and self.year_from > self.year_to:
             raise ValidationError({"year_to": _("The period cannot end before it starts.")})
-        if (self.latitude is None) != (self.longitude is None):
-            raise ValidationError({"longitude": _("Give both latitude and longitude, or neither.")})
-        if self.latitude is not None and not -90 <= self.latitude <= 90:
-            raise ValidationError({"latitude": _("Latitude is between -90 and 90.")})
-        if self.longitude is not None and not -180 <= self.longitude <= 180:
-            raise ValidationError({"longitude": _("Longitude is between -180 and 180.")})
+        super().clean()  # the place's coordinates
 
     @property
     def rights_uri(self) -> str:
         return self.RIGHTS_URIS.get(self.rights, "")
-
-    @property
-    def has_location(self) -> bool:
-        return self.latitude is not None and self.longitude is not None
 
     @property
     def date_display(self) -> str:

@@ -617,7 +617,7 @@ class ArchiveDemo:
                 institution.save(update_fields=["next_number"])
 
 
-# --- Search demo (search issue): items beyond weaving in Roubaix -----------------------------
+# --- Search demo: items beyond weaving in Roubaix --------------------------------------------
 # So that the public search has something to tell apart: weaving elsewhere in
 # Hauts-de-France (Fourmies) and outside it (Lyon), other textile trades (the "Textile" sector
 # finds them, "Weaver" does not), and mining and glass. Only the weaving items may use the

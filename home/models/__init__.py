@@ -1,3 +1,7 @@
+"""Home's models. Modules the page models import (listings, selectors, services, emails,
+forms, views, navigation) import the model submodule they need, never this package, which is
+still loading when they run."""
+
 from home.models.base import HomePage, StandardPage
 from home.models.contact import ContactFormField, ContactPage
 from home.models.events import EventIndexPage, EventPage, EventSite
@@ -10,7 +14,7 @@ from home.models.programmes import (
     ProgrammeSession,
     TrainingTopic,
 )
-from home.models.registrations import Registration
+from home.models.registrations import Registration, Slot
 
 __all__ = [
     "ContactFormField",
@@ -28,6 +32,7 @@ __all__ = [
     "ProgrammePage",
     "ProgrammeSession",
     "Registration",
+    "Slot",
     "StandardPage",
     "TrainingTopic",
 ]

@@ -1,48 +1,23 @@
-"""Home and standard pages, and the listing helpers the other page types share."""
+"""The home page and the free-form standard page."""
 
 from django.conf import settings
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import models
-from django.db.models import Prefetch, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import StreamField
-from wagtail.images import get_image_model
 from wagtail.models import Page, Site
 from wagtail.search import index
 
 from archive import selectors as archive_selectors
 from home.blocks import BodyBlock
-
-LISTING_PAGE_SIZE = 12
-CARD_RENDITION = "fill-480x300"
-
-
-def with_renditions(queryset, field: str, *specs: str):
-    """Join the image in `field` and prefetch the renditions listings use, so a list of any
-    length costs one extra query (renditions are created once, then read)."""
-    renditions = (
-        get_image_model()
-        .get_rendition_model()
-        .objects.filter(filter_spec__in=specs or (CARD_RENDITION,))
-    )
-    return queryset.select_related(field).prefetch_related(
-        Prefetch(f"{field}__renditions", queryset=renditions, to_attr="prefetched_renditions")
-    )
-
-
-def paginate(request, items, per_page: int = LISTING_PAGE_SIZE):
-    """Page of `items` named by ?page=; a bad or out-of-range number gives the nearest page
-    rather than an error, so shared or hand-edited URLs never break."""
-    paginator = Paginator(items, per_page)
-    try:
-        return paginator.page(request.GET.get("page", 1))
-    except PageNotAnInteger:
-        return paginator.page(1)
-    except EmptyPage:
-        return paginator.page(paginator.num_pages)
+from home.listings import with_renditions
+from home.models.events import EventPage
+from home.models.news import NewsPage
+from home.models.programmes import ProgrammeSession
+from home.navigation import navigation_for
 
 
 class HomePage(Page):
@@ -124,11 +99,6 @@ class HomePage(Page):
         verbose_name_plural = _("home pages")
 
     def get_context(self, request, *args, **kwargs):
-        from home.models.events import EventPage
-        from home.models.news import NewsPage
-        from home.models.programmes import ProgrammeSession
-        from home.navigation import navigation_for
-
         context = super().get_context(request, *args, **kwargs)
         now = timezone.now()
         # Work out view restrictions once for both listings (each .public() costs a query).

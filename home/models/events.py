@@ -1,6 +1,7 @@
 """Events: commemorations, open-factory days across many sites, with iCalendar and JSON-LD."""
 
 import json
+from datetime import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -17,10 +18,14 @@ from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page, TranslatableMixin
 from wagtail.search import index
 
+from archive.models.base import Located
 from home import calendars
 from home.blocks import BodyBlock
+from home.listings import paginate, with_renditions
 from home.maps import map_context
-from home.models.base import paginate, with_renditions
+from home.models.registrations import Slot
+from home.selectors import slots_availability
+from home.views import registration_form
 
 
 class EventIndexPage(RoutablePageMixin, Page):
@@ -135,6 +140,10 @@ class EventPage(RoutablePageMixin, Page):
         verbose_name = _("event")
         verbose_name_plural = _("events")
 
+    def search_result_date(self) -> datetime:
+        """The start the site search shows beside this event (search.pages)."""
+        return self.start
+
     def clean(self):
         super().clean()
         if self.start and self.end and self.end < self.start:
@@ -146,8 +155,6 @@ class EventPage(RoutablePageMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        from home.selectors import Slot, slots_availability
-
         context["sites"] = sites = list(self.sites.all())
         availability = slots_availability(slots=[Slot(s) for s in sites])
         for site in sites:
@@ -202,9 +209,6 @@ class EventPage(RoutablePageMixin, Page):
     @path("register/<int:site_id>/", name="register")
     def register(self, request, site_id):
         """Registration form for one participating site."""
-        from home.selectors import Slot
-        from home.views import registration_form
-
         site = get_object_or_404(self.sites.all(), pk=site_id)
         return registration_form(request, self, Slot(site))
 
@@ -217,7 +221,7 @@ class EventPage(RoutablePageMixin, Page):
         return response
 
 
-class EventSite(TranslatableMixin, Orderable):
+class EventSite(TranslatableMixin, Located, Orderable):
     """A place of the event: the only one, or one participating site among several."""
 
     page = ParentalKey(EventPage, on_delete=models.CASCADE, related_name="sites")
@@ -226,22 +230,6 @@ class EventSite(TranslatableMixin, Orderable):
         _("address"), max_length=255, blank=True, help_text=_("Street and number.")
     )
     commune = models.CharField(_("commune"), max_length=120, help_text=_("Town or commune."))
-    latitude = models.DecimalField(
-        _("latitude"),
-        max_digits=9,
-        decimal_places=6,
-        null=True,
-        blank=True,
-        help_text=_("Decimal degrees (WGS84), for the map."),
-    )
-    longitude = models.DecimalField(
-        _("longitude"),
-        max_digits=9,
-        decimal_places=6,
-        null=True,
-        blank=True,
-        help_text=_("Decimal degrees (WGS84), for the map."),
-    )
     description = models.TextField(
         _("description"), blank=True, help_text=_("What visitors will see or do at this site.")
     )
@@ -280,7 +268,3 @@ class EventSite(TranslatableMixin, Orderable):
 
     def __str__(self):
         return f"{self.name} ({self.commune})"
-
-    @property
-    def has_location(self) -> bool:
-        return self.latitude is not None and self.longitude is not None

@@ -18,7 +18,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from home.blocks import BodyBlock
-from home.models.base import paginate, with_renditions
+from home.listings import paginate, with_renditions
 
 FEED_SIZE = 20
 
@@ -187,6 +187,10 @@ class NewsPage(Page):
     class Meta:
         verbose_name = _("news item")
         verbose_name_plural = _("news items")
+
+    def search_result_date(self) -> date:
+        """The date the site search shows beside this item (search.pages)."""
+        return self.date
 
     @property
     def is_press_release(self) -> bool:

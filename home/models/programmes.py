@@ -1,8 +1,7 @@
 """Training programmes for member structures, their topics and sessions.
 
-Sessions are translatable children of the programme page: each language has its own row,
-sharing a translation_key. Registration (a later issue) counts seats per translation_key so
-that the French and English rows of one session share the same seats.
+Each language has its own session row; the rows of one session share a translation_key, and
+with it their seats.
 """
 
 from django.conf import settings
@@ -20,7 +19,10 @@ from wagtail.models import Orderable, Page, TranslatableMixin
 from wagtail.search import index
 
 from home.blocks import BodyBlock
-from home.models.base import with_renditions
+from home.listings import with_renditions
+from home.models.registrations import Slot
+from home.selectors import slots_availability
+from home.views import registration_form
 
 
 class ProgrammeIndexPage(Page):
@@ -107,9 +109,11 @@ class ProgrammePage(RoutablePageMixin, Page):
         verbose_name = _("training programme")
         verbose_name_plural = _("training programmes")
 
-    def get_context(self, request, *args, **kwargs):
-        from home.selectors import Slot, slots_availability
+    def search_result_date(self) -> int:
+        """The year the site search shows beside this programme (search.pages)."""
+        return self.year
 
+    def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         sessions = list(self.sessions.select_related("topic").order_by("starts_at"))
         availability = slots_availability(slots=[Slot(s) for s in sessions])
@@ -125,9 +129,6 @@ class ProgrammePage(RoutablePageMixin, Page):
     @path("register/<int:session_id>/", name="register")
     def register(self, request, session_id):
         """Registration form for one of this programme's sessions."""
-        from home.selectors import Slot
-        from home.views import registration_form
-
         session = get_object_or_404(self.sessions.all(), pk=session_id)
         return registration_form(request, self, Slot(session))
 

@@ -1,14 +1,24 @@
-"""Registrations for training sessions and event sites, with seats and a waiting list.
+"""Registrations and the slots they hold seats in: a training session or an event site.
 
-A registration points to the session or site row it was made through (any language) and
-keeps the row's translation_key as `slot_key`: the French and English rows of one session are
-the same seats. The rules (capacity, waiting list, promotion) live in home.services.
+A registration keeps its row's translation_key as `slot_key`, so every language of a session
+shares its seats. The rules (capacity, waiting list, promotion) live in home.services.
 """
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING
 
 from django.core import signing
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from home.models.events import EventSite
+    from home.models.programmes import ProgrammeSession
 
 CANCEL_SALT = "home.registration.cancel"
 
@@ -120,6 +130,65 @@ class Registration(models.Model):
         return signing.dumps(self.pk, salt=CANCEL_SALT)
 
     @classmethod
-    def from_cancel_token(cls, token: str) -> "Registration":
+    def from_cancel_token(cls, token: str) -> Registration:
         """The registration a cancel link names; raises signing.BadSignature if tampered."""
         return cls.objects.get(pk=signing.loads(token, salt=CANCEL_SALT))
+
+
+@dataclass(frozen=True)
+class Slot:
+    """What can be registered for: a training session or one site of an event.
+
+    Seats are shared by every language version of the session or site (same translation_key).
+    """
+
+    obj: ProgrammeSession | EventSite
+
+    @property
+    def key(self):
+        return self.obj.translation_key
+
+    @property
+    def model(self):
+        return type(self.obj)
+
+    @property
+    def is_session(self) -> bool:
+        return isinstance(self.obj, Registration.session.field.related_model)
+
+    @property
+    def page(self):
+        return self.obj.page
+
+    @property
+    def title(self) -> str:
+        if self.is_session:
+            return self.obj.title
+        return f"{self.obj.page.title} – {self.obj.name}"
+
+    @property
+    def capacity(self) -> int | None:
+        return self.obj.capacity
+
+    @property
+    def starts_at(self) -> datetime:
+        return self.obj.starts_at if self.is_session else self.obj.page.start
+
+    @property
+    def closes_at(self) -> datetime:
+        return self.obj.registration_deadline or self.starts_at
+
+    @property
+    def takes_registrations(self) -> bool:
+        """Online registration: sessions unless they use an external link; sites with a
+        capacity."""
+        if self.is_session:
+            return not self.obj.registration_url and bool(self.capacity)
+        return self.capacity is not None
+
+    def is_open(self, now: datetime | None = None) -> bool:
+        return self.takes_registrations and (now or timezone.now()) < self.closes_at
+
+    def registration_fields(self) -> dict:
+        """Foreign key values for a new registration made through this row."""
+        return {"session": self.obj} if self.is_session else {"site": self.obj}

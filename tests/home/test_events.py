@@ -4,12 +4,16 @@ import datetime
 import json
 from decimal import Decimal
 
+from django.urls import reverse
 from django.utils import timezone
+
+from wagtail.test.utils.form_data import inline_formset, nested_form_data, streamfield
 
 import pytest
 from bs4 import BeautifulSoup
 from icalendar import Calendar
 
+from home.models import EventSite
 from tests.factories import EventIndexPageFactory, EventPageFactory, EventSiteFactory, in_days
 
 pytestmark = pytest.mark.usefixtures("empty_cache")
@@ -185,3 +189,73 @@ def test_past_events_are_paginated_while_upcoming_ones_stay(agenda, client):
     assert section(second, "À venir") == ["Bientôt"]
     assert section(fallback, "Événements passés") == section(first, "Événements passés")
     assert first.select_one('nav.pagination a[rel="next"]')["href"] == "?page=2"
+
+
+# --- a site's position in the admin form ----------------------------------------------------
+
+
+def event_form(event, site, **site_changes) -> dict:
+    """The event's edit form as posted by the admin, with its one site changed."""
+    row = {
+        "id": site.pk,
+        "name": site.name,
+        "address": site.address,
+        "commune": site.commune,
+        "latitude": str(site.latitude),
+        "longitude": str(site.longitude),
+        "description": "",
+        "capacity": "",
+        "registration_deadline": "",
+        **site_changes,
+    }
+    return nested_form_data(
+        {
+            "title": event.title,
+            "slug": event.slug,
+            "kind": event.kind,
+            "start": timezone.localtime(event.start).strftime("%Y-%m-%d %H:%M"),
+            "end": timezone.localtime(event.end).strftime("%Y-%m-%d %H:%M"),
+            "audience": "",
+            "intro": event.intro,
+            "image": "",
+            "body": streamfield([]),
+            "sites": inline_formset([row], initial=1, min=1),
+        }
+    )
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"latitude": "123"}, "latitude"),
+        ({"longitude": "200"}, "longitude"),
+        ({"longitude": ""}, "longitude"),
+    ],
+)
+def test_the_event_form_refuses_a_site_off_the_map(agenda, admin_client, changes, field):
+    event = EventPageFactory(parent=agenda, slug="usines-ouvertes")
+    site = EventSiteFactory(page=event)
+    url = reverse("wagtailadmin_pages:edit", args=[event.pk])
+
+    response = admin_client.post(url, event_form(event, site, **changes))
+
+    assert response.status_code == 200
+    (site_form,) = response.context["form"].formsets["sites"].forms
+    assert field in site_form.errors
+    kept = EventSite.objects.get(pk=site.pk)
+    assert (kept.latitude, kept.longitude) == (site.latitude, site.longitude)
+
+
+def test_the_event_form_saves_a_site_on_the_map(agenda, admin_client):
+    event = EventPageFactory(parent=agenda, slug="usines-ouvertes")
+    site = EventSiteFactory(page=event, located=False)
+    url = reverse("wagtailadmin_pages:edit", args=[event.pk])
+
+    response = admin_client.post(
+        url, event_form(event, site, latitude="50.6901", longitude="3.1817")
+    )
+
+    assert response.status_code == 302
+    event.refresh_from_db()
+    saved = event.get_latest_revision_as_object().sites.get()
+    assert (saved.latitude, saved.longitude) == (Decimal("50.690100"), Decimal("3.181700"))

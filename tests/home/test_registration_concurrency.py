@@ -19,8 +19,7 @@ from wagtail.models import Page
 import pytest
 
 from home import services
-from home.models import Registration
-from home.selectors import Slot
+from home.models import Registration, Slot
 from tests.factories import (
     HomePageFactory,
     ProgrammeIndexPageFactory,

@@ -28,8 +28,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from home import services
-from home.models import EventPage, EventSite, ProgrammeSession, Registration
-from home.selectors import Slot
+from home.models import EventPage, EventSite, ProgrammeSession, Registration, Slot
 from tests.factories import (
     EventIndexPageFactory,
     EventPageFactory,
