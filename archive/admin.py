@@ -59,7 +59,7 @@ from wagtail.permissions import policy_registry
 
 import django_filters
 
-from archive import services
+from archive import erasure, services
 from archive.admin_uploads import MediaUploadSelect
 from archive.models import (
     ArchiveItem,
@@ -69,7 +69,12 @@ from archive.models import (
     MediaFile,
     Trade,
 )
-from archive.selectors import items_editable_by, items_with_inventory_numbers, trades_labelled
+from archive.selectors import (
+    item_image_ids,
+    items_editable_by,
+    items_with_inventory_numbers,
+    trades_labelled,
+)
 
 Kind = ArchiveItem.Kind
 Status = ArchiveItem.Status
@@ -934,7 +939,7 @@ class PlaceFromPhotoView(ItemObjectViewMixin, FormView):
     @cached_property
     def images(self):
         """The item's images (a GET reads them for the form and for the page)."""
-        ids = services.item_image_ids(item_id=self.object.pk)
+        ids = item_image_ids(item_id=self.object.pk)
         return get_image_model().objects.filter(pk__in=ids).order_by("pk")
 
     def get_form_kwargs(self):
@@ -990,7 +995,7 @@ class EraseForm(forms.Form):
 
 class EraseView(ItemObjectViewMixin, FormView):
     """Moderators only: says what erasing the item removes and keeps, asks for a reason, then
-    erases it (archive.services.item_erase). Contributors are refused, even for their own
+    erases it (archive.erasure.item_erase). Contributors are refused, even for their own
     institution's items; items out of reach are a 404 as everywhere."""
 
     template_name = "archive/admin/erase_confirm.html"
@@ -1005,7 +1010,7 @@ class EraseView(ItemObjectViewMixin, FormView):
 
     def form_valid(self, form):
         try:
-            plan = services.item_erase(
+            plan = erasure.item_erase(
                 item=self.object, user=self.request.user, reason=form.cleaned_data["reason"]
             )
         except services.ArchiveError as error:
@@ -1039,7 +1044,7 @@ class EraseView(ItemObjectViewMixin, FormView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.update(
-            plan=services.item_erasure_plan(item=self.object),
+            plan=erasure.item_erasure_plan(item=self.object),
             segment_count=self.object.segments.count(),
         )
         return context

@@ -14,7 +14,7 @@ from django.urls import reverse
 import pytest
 from bs4 import BeautifulSoup
 
-from archive import services
+from archive import erasure, services
 from archive.models import (
     ArchiveItem,
     ArchiveItemLogEntry,
@@ -149,7 +149,7 @@ def test_erasing_removes_the_item_its_renditions_and_unshared_originals(
     files = rendition_files(any_world, any_world.own, any_world.shared)
 
     with django_capture_on_commit_callbacks(execute=True):
-        plan = services.item_erase(
+        plan = erasure.item_erase(
             item=any_world.photo, user=any_world.moderator, reason="Demande de l'ayant droit."
         )
 
@@ -172,7 +172,7 @@ def test_erasing_removes_stored_recordings_and_step_images(
     assert exists(key)
 
     with django_capture_on_commit_callbacks(execute=True):
-        plan = services.item_erase(
+        plan = erasure.item_erase(
             item=any_world.recipe, user=any_world.moderator, reason="Doublon."
         )
 
@@ -188,7 +188,7 @@ def test_a_recording_used_by_another_item_is_kept(world, django_capture_on_commi
     ArchiveItem.objects.filter(pk=other.pk).update(media=world.video)
 
     with django_capture_on_commit_callbacks(execute=True):
-        plan = services.item_erase(item=world.recipe, user=world.moderator, reason="Doublon.")
+        plan = erasure.item_erase(item=world.recipe, user=world.moderator, reason="Doublon.")
 
     assert plan.media == () and [f.pk for f in plan.shared_media] == [world.video.pk]
     assert MediaFile.objects.filter(pk=world.video.pk).exists() and exists(world.video.key)
@@ -198,7 +198,7 @@ def test_an_image_a_member_uses_as_logo_is_kept(world, django_capture_on_commit_
     MemberFactory(logo=world.own)
 
     with django_capture_on_commit_callbacks(execute=True):
-        plan = services.item_erase(item=world.photo, user=world.moderator, reason="Doublon.")
+        plan = erasure.item_erase(item=world.photo, user=world.moderator, reason="Doublon.")
 
     assert plan.images == ()
     assert CustomImage.objects.filter(pk=world.own.pk).exists() and exists(world.own.file.name)
@@ -208,7 +208,7 @@ def test_the_erasure_is_in_the_audit_log(world, django_capture_on_commit_callbac
     identifier = world.photo.identifier
 
     with django_capture_on_commit_callbacks(execute=True):
-        services.item_erase(item=world.photo, user=world.moderator, reason="Retrait demandé.")
+        erasure.item_erase(item=world.photo, user=world.moderator, reason="Retrait demandé.")
 
     entry = ArchiveItemLogEntry.objects.filter(item_id=world.photo.pk).first()
     assert entry.action == "archive.erase"
@@ -233,7 +233,7 @@ def test_a_rolled_back_erasure_leaves_every_file_in_place(
         pytest.raises(Rollback),
         transaction.atomic(),
     ):
-        services.item_erase(item=any_world.photo, user=any_world.moderator, reason="Essai.")
+        erasure.item_erase(item=any_world.photo, user=any_world.moderator, reason="Essai.")
         raise Rollback
 
     assert ArchiveItem.objects.filter(pk=any_world.photo.pk).exists()
@@ -245,9 +245,9 @@ def test_a_rolled_back_erasure_leaves_every_file_in_place(
 
 def test_contributors_cannot_erase_and_a_reason_is_needed(world):
     with pytest.raises(PermissionDenied):
-        services.item_erase(item=world.photo, user=world.contributor, reason="Je le retire.")
+        erasure.item_erase(item=world.photo, user=world.contributor, reason="Je le retire.")
     with pytest.raises(services.ArchiveError) as refused:
-        services.item_erase(item=world.photo, user=world.moderator, reason="  ")
+        erasure.item_erase(item=world.photo, user=world.moderator, reason="  ")
     assert refused.value.code == "reason_required"
     assert ArchiveItem.objects.filter(pk=world.photo.pk).exists()
     assert exists(world.own.file.name)
@@ -342,10 +342,10 @@ def test_who_may_erase(local_world, role, django_capture_on_commit_callbacks):
 
 def test_erasing_an_item_erased_meanwhile_is_refused(local_world):
     stale = ArchiveItem.objects.get(pk=local_world.item.pk)
-    services.item_erase(item=local_world.item, user=local_world.users["moderator"], reason="Un.")
+    erasure.item_erase(item=local_world.item, user=local_world.users["moderator"], reason="Un.")
 
     with pytest.raises(services.ArchiveError) as refused:
-        services.item_erase(item=stale, user=local_world.users["moderator"], reason="Deux.")
+        erasure.item_erase(item=stale, user=local_world.users["moderator"], reason="Deux.")
 
     assert refused.value.code == "gone"
     assert ArchiveItemLogEntry.objects.filter(action="archive.erase").count() == 1
@@ -359,6 +359,6 @@ def test_stored_files_of_other_institutions_are_untouched(
     default_storage.save("archive/tiss/notes.txt", ContentFile(b"x"))
 
     with django_capture_on_commit_callbacks(execute=True):
-        services.item_erase(item=world.recipe, user=world.moderator, reason="Doublon.")
+        erasure.item_erase(item=world.recipe, user=world.moderator, reason="Doublon.")
 
     assert exists(theirs.key) and exists("archive/tiss/notes.txt")
