@@ -2,7 +2,7 @@
 
 A recording of two hours weighs gigabytes; it must never pass through (or sit in) the Django
 process. The flow, in three steps, each a service here (the admin views in
-archive/admin_uploads.py are thin wrappers):
+archive/views/uploads.py are thin wrappers):
 
 1. `upload_start`: a contributor says what the file is (audio or video: see KINDS), its
    size and its name. The server checks the size against the kind's limit
