@@ -125,18 +125,21 @@ TRANSITIONS: dict[str, Transition] = {
         ),
     ),
 }
+# The log entry of a published item that a change sends back to review.
+RESUBMIT_ACTION = "archive.resubmit"
 
 
 # --- Who may do what -----------------------------------------------------------------------
 
-# Only moderators publish, reject and erase.
-MODERATOR_ACTIONS = frozenset({"publish", "reject", "erase"})
+# The moderation steps only moderators take.
+MODERATOR_ACTIONS = frozenset({"publish", "reject"})
 
 
 def _contributor_statuses(action: str) -> frozenset[str] | None:
     """The statuses in which a contributor may `action` an item of their institution: None
-    for any status, none at all for the moderators' actions, drafts only for deleting."""
-    if action in MODERATOR_ACTIONS:
+    for any status, none at all for the moderators' steps and erasing, drafts only for
+    deleting."""
+    if action in MODERATOR_ACTIONS or action == "erase":
         return frozenset()
     if action == "delete":
         return frozenset({Status.DRAFT})
@@ -216,14 +219,26 @@ def item_transition_allowed(*, item: ArchiveItem, action: str) -> bool:
     return item.status in TRANSITIONS[action].sources
 
 
-def _require(actor: Actor, item: ArchiveItem, action: str) -> None:
+def item_action_refusal(*, actor: Actor, item: ArchiveItem, action: str) -> str | None:
+    """Why `actor` may not `action` `item`, as the person reads it, or None when they may.
+    `action` is one of `Actor.may`'s, or "create" for an item not saved yet."""
+    if action == "create":
+        if actor.may_create_in(item.institution_id):
+            return None
+        return _("You cannot add items for this institution.")
     if actor.may(item, action):
-        return
+        return None
     if action in MODERATOR_ACTIONS and actor.institution_id == item.institution_id:
-        raise PermissionDenied(_("Only moderators can publish or reject items."))
+        return _("Only moderators can publish or reject items.")
     if action == "delete" and actor.institution_id == item.institution_id:
-        raise PermissionDenied(_("Contributors can only delete drafts."))
-    raise PermissionDenied(_("You cannot change this item."))
+        return _("Contributors can only delete drafts.")
+    return _("You cannot change this item.")
+
+
+def _require(actor: Actor, item: ArchiveItem, action: str) -> None:
+    refusal = item_action_refusal(actor=actor, item=item, action=action)
+    if refusal is not None:
+        raise PermissionDenied(refusal)
 
 
 # --- Institutions and accounts ---------------------------------------------------------
@@ -399,8 +414,7 @@ def item_save(*, item: ArchiveItem, user) -> ArchiveItem:
                     {"institution": _("Choose the institution the item belongs to.")},
                     code="required",
                 )
-            if not actor.may_create_in(item.institution_id):
-                raise PermissionDenied(_("You cannot add items for this institution."))
+            _require(actor, item, "create")
             item.identifier = _next_identifier(item.institution_id)
             item.status = Status.DRAFT
             item.rejection_reason = ""
@@ -421,7 +435,7 @@ def item_save(*, item: ArchiveItem, user) -> ArchiveItem:
         item.save()
         log(instance=item, action="wagtail.edit", user=user, content_changed=True)
         if resubmitted:
-            _log_transition(item, user, "archive.resubmit", Status.PUBLISHED)
+            _log_transition(item, user, RESUBMIT_ACTION, Status.PUBLISHED)
     return item
 
 
@@ -432,21 +446,27 @@ def item_change_resubmits(*, item: ArchiveItem, actor: Actor | None) -> bool:
     return item.status == Status.PUBLISHED and actor is not None and not actor.is_moderator
 
 
+def item_resubmit_for_change(*, item: ArchiveItem, actor: Actor | None) -> dict | None:
+    """Apply the resubmission rule to `item`, about to be saved with a change by `actor`: when
+    it goes back to review, set its status and return the data of its `RESUBMIT_ACTION` log
+    entry (for writers that log in bulk); else None."""
+    if not item_change_resubmits(item=item, actor=actor):
+        return None
+    previous = item.status
+    item.status = Status.SUBMITTED
+    return _transition_data(item, previous)
+
+
 def _resubmit_if_published(item: ArchiveItem, actor: Actor) -> bool:
-    """Apply the resubmission rule to an item about to be saved with a change by `actor`."""
-    if item_change_resubmits(item=item, actor=actor):
-        item.status = Status.SUBMITTED
-        return True
-    return False
+    return item_resubmit_for_change(item=item, actor=actor) is not None
+
+
+def _transition_data(item: ArchiveItem, previous: str, **data) -> dict:
+    return {"from": previous, "to": item.status, **data}
 
 
 def _log_transition(item: ArchiveItem, user, action: str, previous: str, **data) -> None:
-    log(
-        instance=item,
-        action=action,
-        user=user,
-        data={"from": previous, "to": item.status, **data},
-    )
+    log(instance=item, action=action, user=user, data=_transition_data(item, previous, **data))
 
 
 def _transition(item: ArchiveItem, user, action: str, **changes) -> ArchiveItem:
@@ -563,7 +583,7 @@ def _record_change(
     item.save(update_fields=[*fields, "status", "updated_by", "updated_at"])
     log(instance=item, action=action, user=actor.user, content_changed=True, data=data)
     if resubmitted:
-        _log_transition(item, actor.user, "archive.resubmit", previous)
+        _log_transition(item, actor.user, RESUBMIT_ACTION, previous)
 
 
 def item_consent_set(

@@ -1,24 +1,14 @@
-"""Benchmark the bulk import of archive items (archive/importing.py), and the 1 GiB presigned
+"""Benchmark the bulk import of archive items (archive/importing/), and the 1 GiB presigned
 upload of bench/archive_upload.py.
 
     .venv/bin/python bench/archive_import.py              # SQLite, about 3 minutes
     .venv/bin/python bench/archive_import.py --postgres   # a throwaway PostgreSQL cluster
 
-1. A throwaway database: a SQLite file in a temporary folder (as bench/archive_upload.py does),
-   or with --postgres a cluster of its own (tests/services/postgres.py, as the test suite
-   starts it). `manage.py migrate` on it, media in a temporary MEDIA_ROOT.
-2. Generates a CSV file of 10,000 metadata-only rows (every kind, trades, tags, places, dates)
-   and 200 small real JPEG photos (Pillow, 640×480) in a ZIP with their CSV file.
-3. Each measurement runs in a process of its own, so that its peak RSS is its own: import of
-   the metadata rows; the same file again (every row found unchanged: half by their inventory
-   number, half by their values); import of the photos.
-   Timed around `import_items`, Django setup excluded; the trade vocabulary and the
-   institution exist before.
-4. Calls `run()` of bench/archive_upload.py (another helper's benchmark) in a process of its
-   own for the 1 GiB upload row, when that file exists.
-
-Prints a table. Targets from the archive issue: at least 300 items/s for metadata-only rows;
-RSS growth under 50 MB for the 1 GB upload. Not a test: nothing is asserted.
+Each measurement runs in a process of its own, so that its peak RSS is its own: 10,000
+metadata-only rows, the same file again (every row unchanged: half found by inventory number,
+half by values), 200 real JPEG photos in a ZIP, and the 1 GiB upload when its benchmark
+exists. Times exclude Django setup. Targets: at least 300 items/s for metadata-only rows; RSS
+growth under 50 MB for the 1 GB upload. Prints a table; nothing is asserted.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Bulk import of archive items (archive/importing.py): `manage.py import_archive` and the
+"""Bulk import of archive items (archive/importing/): `manage.py import_archive` and the
 admin's upload → report → confirm screens.
 
 Every refusal is checked the way a user would notice it: a clear message, and nothing changed
@@ -24,7 +24,7 @@ import pytest
 from bs4 import BeautifulSoup
 from PIL import Image
 
-from archive import importing
+from archive import importing, services
 from archive.models import (
     ArchiveItem,
     ArchiveItemLogEntry,
@@ -558,6 +558,20 @@ def test_a_contributor_changing_a_published_item_sends_it_back_to_review(world, 
     assert ArchiveItemLogEntry.objects.filter(item_id=item.pk, action="archive.resubmit").exists()
 
 
+def test_the_history_of_an_imported_resubmission_reads_as_the_admins(world, tmp_path):
+    imported, edited = ArchiveItemFactory.create_batch(
+        2, institution=world.a, status=Status.PUBLISHED, title="Publiée"
+    )
+    path = write(tmp_path / "a.csv", table([{"identifier": imported.identifier, "title": "Ch"}]))
+    command(path, "CMSH", "--user", world.contributor.username)
+    edited.title = "Ch"
+    services.item_save(item=edited, user=world.contributor)
+
+    entries = ArchiveItemLogEntry.objects.filter(action="archive.resubmit")
+    data = {entry.item_id: entry.data for entry in entries}
+    assert data[imported.pk] == data[edited.pk] == {"from": "published", "to": "submitted"}
+
+
 def test_semicolons_a_bom_and_french_labels_are_read(world, tmp_path):
     rows = [
         {
@@ -981,6 +995,15 @@ def test_stale_uploads_are_purged(world):
     assert staged_imports.staged_imports_purge(older_than=timedelta(hours=1)) == 0
     assert staged_imports.staged_imports_purge(older_than=timedelta(seconds=-1)) == 1
     assert not default_storage.exists(staged.csv_path)
+
+
+def test_a_contributor_asking_to_publish_reads_the_archives_own_refusal(world, tmp_path):
+    path = write(tmp_path / "a.csv", table([{"kind": "photo", "title": "Vue"}]))
+    with pytest.raises(CommandError) as refused:
+        command(path, "CMSH", "--user", world.contributor.username, "--status", "published")
+
+    assert str(refused.value).endswith("Only moderators can publish or reject items.")
+    assert ArchiveItem.objects.count() == 0
 
 
 def test_only_moderators_publish_at_once(client, world, tmp_path):
