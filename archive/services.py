@@ -25,22 +25,19 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import partial
 
-from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
-from django.core.mail import send_mail
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
-from django.template.loader import render_to_string
-from django.urls import NoReverseMatch, reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from wagtail.log_actions import log
 from wagtail.models import Collection, GroupCollectionPermission
 
+from archive.emails import item_creator_notify
 from archive.models import (
     ArchiveItem,
     Consent,
@@ -547,7 +544,7 @@ def item_submit(*, item: ArchiveItem, user) -> ArchiveItem:
 def item_publish(*, item: ArchiveItem, user) -> ArchiveItem:
     """Publish a submitted item (moderators only); its creator gets an email."""
     _transition(item, user, "publish", published_at=timezone.now(), rejection_reason="")
-    transaction.on_commit(lambda: _email_creator(item.pk, "item_published"))
+    transaction.on_commit(lambda: item_creator_notify(item_id=item.pk, template="item_published"))
     return item
 
 
@@ -560,7 +557,7 @@ def item_reject(*, item: ArchiveItem, user, reason: str) -> ArchiveItem:
             code="reason_required",
         )
     _transition(item, user, "reject", rejection_reason=reason)
-    transaction.on_commit(lambda: _email_creator(item.pk, "item_rejected"))
+    transaction.on_commit(lambda: item_creator_notify(item_id=item.pk, template="item_rejected"))
     return item
 
 
@@ -695,44 +692,6 @@ def items_tag(*, items: Iterable[ArchiveItem | int], tags: Iterable[str], user) 
             tagged += 1
             resubmitted += was_published and item.status == Status.SUBMITTED
     return TaggingResult(tagged, resubmitted)
-
-
-# --- Emails ------------------------------------------------------------------------------
-
-
-def _preferred_language(user) -> str:
-    """The user's admin language if they chose one, else the site's default language."""
-    try:
-        language = user.wagtail_userprofile.preferred_language
-    except ObjectDoesNotExist:
-        language = ""
-    return language or settings.LANGUAGE_CODE
-
-
-def _admin_url(item: ArchiveItem) -> str:
-    try:
-        path = reverse("archive_items:edit", args=[item.pk])
-    except NoReverseMatch:
-        path = reverse("wagtailadmin_home")
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
-
-
-def _email_creator(item_id: int, template: str) -> None:
-    """Tell the item's creator about a moderation decision, in their language."""
-    item = ArchiveItem.objects.select_related("created_by", "institution__member").get(pk=item_id)
-    user = item.created_by
-    if user is None or not user.email:
-        return
-    with translation.override(_preferred_language(user)):
-        context = {
-            "item": item,
-            "user": user,
-            "admin_url": _admin_url(item),
-            "site_name": settings.WAGTAIL_SITE_NAME,
-        }
-        subject = render_to_string(f"archive/emails/{template}_subject.txt", context)
-        body = render_to_string(f"archive/emails/{template}.txt", context)
-    send_mail(" ".join(subject.split()), body, settings.DEFAULT_FROM_EMAIL, [user.email])
 
 
 # --- Privacy: photo positions, public derivatives ------------------------------------------
