@@ -4,13 +4,19 @@ import operator
 from collections.abc import Iterable
 from functools import reduce
 
+from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
+from django.db import models
 from django.db.models import F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
+
+from wagtail.models import ReferenceIndex
 
 from archive.models import (
     ArchiveItem,
     Contributor,
+    CustomRendition,
     ItemImage,
     MediaFile,
     Member,
@@ -236,7 +242,7 @@ def transcript_for_visitor(*, user, identifier: str) -> list[TranscriptSegment] 
     )
 
 
-# --- Search results (search issue) ----------------------------------------------------------
+# --- Search results ------------------------------------------------------------------------
 
 
 def items_for_search_hits(*, ids: list[int], user, locale_id: int | None) -> list[ArchiveItem]:
@@ -274,3 +280,85 @@ def items_using_media(*, media_ids) -> QuerySet[ArchiveItem]:
         .distinct()
         .order_by("identifier")
     )
+
+
+# --- What an item uses (its images and recordings) ------------------------------------------
+
+
+def item_image_ids(*, item_id: int) -> set[int]:
+    """The images an item shows: a photo's images and the images of a savoir-faire's steps."""
+    return {
+        *ItemImage.objects.filter(item_id=item_id).values_list("image_id", flat=True),
+        *SavoirFaireStep.objects.filter(item_id=item_id, image__isnull=False).values_list(
+            "image_id", flat=True
+        ),
+    }
+
+
+def item_media_ids(*, item_id: int) -> set[int]:
+    """The stored files an item plays: its recording and the videos of its steps."""
+    return {
+        *ArchiveItem.objects.filter(pk=item_id, media__isnull=False).values_list(
+            "media_id", flat=True
+        ),
+        *SavoirFaireStep.objects.filter(item_id=item_id, media__isnull=False).values_list(
+            "media_id", flat=True
+        ),
+    }
+
+
+def _foreign_keys_to(model) -> list[tuple[type, object]]:
+    """(model, field) for every foreign key or one-to-one field of any installed model that
+    points to `model`, hidden ones (related_name="+") and many-to-many tables included."""
+    return [
+        (related, field)
+        for related in apps.get_models(include_auto_created=True)
+        for field in related._meta.get_fields()
+        if getattr(field, "concrete", False)
+        and field.is_relation
+        and (field.many_to_one or field.one_to_one)
+        and field.related_model is model
+    ]
+
+
+def _going_with(related, item: ArchiveItem) -> Q | None:
+    """Rows of `related` that deleting `item` deletes too: the item itself, and rows whose
+    foreign key to it cascades (its images, steps, segments...)."""
+    if related is ArchiveItem:
+        return Q(pk=item.pk)
+    condition = Q()
+    for field in related._meta.get_fields():
+        if (
+            getattr(field, "concrete", False)
+            and field.many_to_one
+            and field.related_model is ArchiveItem
+            and field.remote_field.on_delete is models.CASCADE
+        ):
+            condition |= Q(**{field.attname: item.pk})
+    return condition or None
+
+
+def ids_used_elsewhere(*, model, ids: set[int], item: ArchiveItem) -> set[int]:
+    """Those of `ids` (rows of `model`) that something besides `item` uses: a foreign key of
+    any model (another item, a member's logo, a page's image field) or a reference Wagtail
+    indexed (an image chosen in a StreamField or embedded in rich text). Renditions do not
+    count: they go with their image."""
+    if not ids:
+        return set()
+    used: set[int] = set()
+    for related, field in _foreign_keys_to(model):
+        if related is CustomRendition:
+            continue
+        rows = related._base_manager.filter(**{f"{field.attname}__in": ids})
+        going = _going_with(related, item)
+        if going is not None:
+            rows = rows.exclude(going)
+        used.update(rows.values_list(field.attname, flat=True).distinct())
+    references = ReferenceIndex.objects.filter(
+        to_content_type=ContentType.objects.get_for_model(model),
+        to_object_id__in=[str(pk) for pk in ids],
+    ).exclude(
+        base_content_type=ContentType.objects.get_for_model(ArchiveItem), object_id=str(item.pk)
+    )
+    used.update(int(pk) for pk in references.values_list("to_object_id", flat=True))
+    return used

@@ -1,36 +1,21 @@
 """Writes on archive data: institutions and their accounts, items, and moderation.
 
-Keyword-only, typed, named `<entity>_<action>`. Every write is atomic; emails leave after
-commit. Who may see what is decided in archive.selectors; who may *do* what, here
-(`Actor.may`), and the admin's permission policy asks the same function.
+Every write is atomic and emails leave after commit. Who may see what is decided in
+archive.selectors; who may *do* what, here (`Actor`), which the admin's permission policy asks.
 
-Moderation
-----------
-::
+Moderation::
 
     draft ─────┐
     rejected ──┼─ submit ─> submitted ─┬─ publish ─> published ─ withdraw ─> withdrawn
     withdrawn ─┘                       ├─ reject (reason) ─> rejected
                                        └─ withdraw ─> withdrawn
 
-- A contributor acts on the items of their own institution: creates, edits, submits and
-  withdraws them, and deletes drafts.
-- Moderators (the "Archive moderators" group, and superusers) act on every item; only they
-  publish and reject. A rejection needs a reason; the item's creator gets an email on
-  publication and on rejection, in their admin language.
-- Every transition is written to Wagtail's audit log (`archive.submit`, `archive.publish`,
-  `archive.reject`, `archive.withdraw`, `archive.resubmit`) and shows in the item's history.
-
-How a published item changes: by a new submission
--------------------------------------------------
-Decision: when a contributor changes a published item (its form, its transcript, its tags),
-the item goes back to "submitted" (logged as `archive.resubmit`) and leaves the public site
-until a moderator publishes it again. Unreviewed changes therefore never appear publicly, at
-the cost of the item being offline while it waits. Published revisions (the live version
-staying online while a draft of the change waits for review) were not chosen: items are
-small records, and keeping two versions of their images, steps and transcript in step would
-add much machinery for little benefit. Changes made by moderators are reviewed by definition:
-the item stays published.
+A published item changes by a new submission: when a contributor changes it (its form, its
+transcript, its tags), it goes back to "submitted" (logged as `archive.resubmit`) and leaves
+the public site until a moderator publishes it again, so unreviewed changes never appear
+publicly. Published revisions were not chosen: items are small records, and keeping two
+versions of their images, steps and transcript in step would cost much for little. Changes
+made by moderators are reviewed by definition: the item stays published.
 """
 
 from __future__ import annotations
@@ -40,40 +25,32 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import partial
 
-from django.apps import apps
-from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
-from django.core.files.storage import default_storage
-from django.core.mail import send_mail
-from django.db import models, transaction
-from django.db.models import Q
-from django.template.loader import render_to_string
-from django.urls import NoReverseMatch, reverse
-from django.utils import timezone, translation
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from wagtail.log_actions import log
-from wagtail.models import Collection, GroupCollectionPermission, ReferenceIndex
+from wagtail.models import Collection, GroupCollectionPermission
 
+from archive.emails import item_creator_notify
 from archive.metadata import gps_position
 from archive.models import (
     ArchiveItem,
     Consent,
     Contributor,
-    CustomImage,
     CustomRendition,
     Institution,
-    ItemImage,
-    MediaFile,
-    SavoirFaireStep,
     TranscriptSegment,
 )
 from archive.selectors import (
     MODERATORS_GROUP,
     institution_for_user,
+    item_image_ids,
     items_editable_by,
     user_is_moderator,
 )
@@ -145,12 +122,25 @@ TRANSITIONS: dict[str, Transition] = {
         ),
     ),
 }
-MODERATOR_ACTIONS = frozenset({"publish", "reject"})
 # The log entry of a published item that a change sends back to review.
 RESUBMIT_ACTION = "archive.resubmit"
 
 
 # --- Who may do what -----------------------------------------------------------------------
+
+# The moderation steps only moderators take.
+MODERATOR_ACTIONS = frozenset({"publish", "reject"})
+
+
+def _contributor_statuses(action: str) -> frozenset[str] | None:
+    """The statuses in which a contributor may `action` an item of their institution: None
+    for any status, none at all for the moderators' steps and erasing, drafts only for
+    deleting."""
+    if action in MODERATOR_ACTIONS or action == "erase":
+        return frozenset()
+    if action == "delete":
+        return frozenset({Status.DRAFT})
+    return None
 
 
 @dataclass(frozen=True)
@@ -194,18 +184,31 @@ class Actor:
 
     def may(self, item: ArchiveItem, action: str) -> bool:
         """Whether this actor may `action` ("view", "change", "delete", "submit", "publish",
-        "reject", "withdraw", "tag") `item`, whatever its status allows. Moderators may
-        everything; contributors everything but publishing and rejecting on their own
-        institution's items, and deleting only drafts."""
+        "reject", "withdraw", "tag", "erase") `item`, whatever its status allows. Moderators
+        may everything; contributors act on their own institution's items only, never publish,
+        reject or erase, and delete drafts only."""
         if self.is_moderator:
             return True
         if not self.is_contributor or item.institution_id != self.institution_id:
             return False
-        if action in MODERATOR_ACTIONS:
-            return False
-        if action == "delete":
-            return item.status == Status.DRAFT
-        return True
+        statuses = _contributor_statuses(action)
+        return statuses is None or item.status in statuses
+
+    def may_at_all(self, action: str) -> bool:
+        """Whether this actor may `action` some item: the admin's question before any item."""
+        if self.is_moderator:
+            return True
+        return self.is_contributor and _contributor_statuses(action) != frozenset()
+
+    def items(self, actions: Iterable[str]) -> QuerySet[ArchiveItem]:
+        """The items this actor may do one of `actions` to: `may` as a query."""
+        items = items_editable_by(user=self.user)
+        if self.is_moderator:
+            return items
+        statuses = [_contributor_statuses(action) for action in actions]
+        if any(allowed is None for allowed in statuses):
+            return items
+        return items.filter(status__in=frozenset().union(*statuses))
 
 
 def item_transition_allowed(*, item: ArchiveItem, action: str) -> bool:
@@ -541,7 +544,7 @@ def item_submit(*, item: ArchiveItem, user) -> ArchiveItem:
 def item_publish(*, item: ArchiveItem, user) -> ArchiveItem:
     """Publish a submitted item (moderators only); its creator gets an email."""
     _transition(item, user, "publish", published_at=timezone.now(), rejection_reason="")
-    transaction.on_commit(lambda: _email_creator(item.pk, "item_published"))
+    transaction.on_commit(lambda: item_creator_notify(item_id=item.pk, template="item_published"))
     return item
 
 
@@ -554,7 +557,7 @@ def item_reject(*, item: ArchiveItem, user, reason: str) -> ArchiveItem:
             code="reason_required",
         )
     _transition(item, user, "reject", rejection_reason=reason)
-    transaction.on_commit(lambda: _email_creator(item.pk, "item_rejected"))
+    transaction.on_commit(lambda: item_creator_notify(item_id=item.pk, template="item_rejected"))
     return item
 
 
@@ -691,71 +694,12 @@ def items_tag(*, items: Iterable[ArchiveItem | int], tags: Iterable[str], user) 
     return TaggingResult(tagged, resubmitted)
 
 
-# --- Emails ------------------------------------------------------------------------------
-
-
-def _preferred_language(user) -> str:
-    """The user's admin language if they chose one, else the site's default language."""
-    try:
-        language = user.wagtail_userprofile.preferred_language
-    except ObjectDoesNotExist:
-        language = ""
-    return language or settings.LANGUAGE_CODE
-
-
-def _admin_url(item: ArchiveItem) -> str:
-    try:
-        path = reverse("archive_items:edit", args=[item.pk])
-    except NoReverseMatch:
-        path = reverse("wagtailadmin_home")
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
-
-
-def _email_creator(item_id: int, template: str) -> None:
-    """Tell the item's creator about a moderation decision, in their language."""
-    item = ArchiveItem.objects.select_related("created_by", "institution__member").get(pk=item_id)
-    user = item.created_by
-    if user is None or not user.email:
-        return
-    with translation.override(_preferred_language(user)):
-        context = {
-            "item": item,
-            "user": user,
-            "admin_url": _admin_url(item),
-            "site_name": settings.WAGTAIL_SITE_NAME,
-        }
-        subject = render_to_string(f"archive/emails/{template}_subject.txt", context)
-        body = render_to_string(f"archive/emails/{template}.txt", context)
-    send_mail(" ".join(subject.split()), body, settings.DEFAULT_FROM_EMAIL, [user.email])
-
-
-# --- Privacy: photo positions, public derivatives, erasure ----------------------------------
+# --- Privacy: photo positions, public derivatives ------------------------------------------
 # Originals (CustomImage files, MediaFile objects) are private; the public sees renditions,
 # which carry no metadata (archive/renditions.py), and recordings through access-checked views.
+# Erasing originals: archive/erasure.py.
 
 COORDINATE_STEP = Decimal("0.000001")  # the decimal places of the place's latitude/longitude
-
-
-def item_image_ids(*, item_id: int) -> set[int]:
-    """The images an item shows: a photo's images and the images of a savoir-faire's steps."""
-    return {
-        *ItemImage.objects.filter(item_id=item_id).values_list("image_id", flat=True),
-        *SavoirFaireStep.objects.filter(item_id=item_id, image__isnull=False).values_list(
-            "image_id", flat=True
-        ),
-    }
-
-
-def item_media_ids(*, item_id: int) -> set[int]:
-    """The stored files an item plays: its recording and the videos of its steps."""
-    return {
-        *ArchiveItem.objects.filter(pk=item_id, media__isnull=False).values_list(
-            "media_id", flat=True
-        ),
-        *SavoirFaireStep.objects.filter(item_id=item_id, media__isnull=False).values_list(
-            "media_id", flat=True
-        ),
-    }
 
 
 def image_gps_position(*, image) -> tuple[float, float] | None:
@@ -813,146 +757,10 @@ def item_derivatives_remove(*, item_id: int) -> int:
     on its next view.
 
     Recordings have no public copy to remove: they are played from the private original
-    through archive.views.item_media, which checks that the item is visible, and the presigned
-    S3 URLs it hands out expire after a few minutes (archive.serving)."""
+    through archive.views.public.item_media, which checks that the item is visible, and the
+    presigned S3 URLs it hands out expire after a few minutes (archive.serving)."""
     image_ids = item_image_ids(item_id=item_id)
     if not image_ids:
         return 0
     removed, _per_model = CustomRendition.objects.filter(image_id__in=image_ids).delete()
     return removed
-
-
-def _foreign_keys_to(model) -> list[tuple[type, object]]:
-    """(model, field) for every foreign key or one-to-one field of any installed model that
-    points to `model`, hidden ones (related_name="+") and many-to-many tables included."""
-    return [
-        (related, field)
-        for related in apps.get_models(include_auto_created=True)
-        for field in related._meta.get_fields()
-        if getattr(field, "concrete", False)
-        and field.is_relation
-        and (field.many_to_one or field.one_to_one)
-        and field.related_model is model
-    ]
-
-
-def _going_with(related, item: ArchiveItem) -> Q | None:
-    """Rows of `related` that deleting `item` deletes too: the item itself, and rows whose
-    foreign key to it cascades (its images, steps, segments...)."""
-    if related is ArchiveItem:
-        return Q(pk=item.pk)
-    condition = Q()
-    for field in related._meta.get_fields():
-        if (
-            getattr(field, "concrete", False)
-            and field.many_to_one
-            and field.related_model is ArchiveItem
-            and field.remote_field.on_delete is models.CASCADE
-        ):
-            condition |= Q(**{field.attname: item.pk})
-    return condition or None
-
-
-def _used_elsewhere(model, ids: set[int], item: ArchiveItem) -> set[int]:
-    """Those of `ids` (rows of `model`) that something besides `item` uses: a foreign key of
-    any model (another item, a member's logo, a page's image field) or a reference Wagtail
-    indexed (an image chosen in a StreamField or embedded in rich text). Renditions do not
-    count: they go with their image."""
-    if not ids:
-        return set()
-    used: set[int] = set()
-    for related, field in _foreign_keys_to(model):
-        if related is CustomRendition:
-            continue
-        rows = related._base_manager.filter(**{f"{field.attname}__in": ids})
-        going = _going_with(related, item)
-        if going is not None:
-            rows = rows.exclude(going)
-        used.update(rows.values_list(field.attname, flat=True).distinct())
-    references = ReferenceIndex.objects.filter(
-        to_content_type=ContentType.objects.get_for_model(model),
-        to_object_id__in=[str(pk) for pk in ids],
-    ).exclude(
-        base_content_type=ContentType.objects.get_for_model(ArchiveItem), object_id=str(item.pk)
-    )
-    used.update(int(pk) for pk in references.values_list("to_object_id", flat=True))
-    return used
-
-
-@dataclass(frozen=True)
-class ErasurePlan:
-    """What erasing an item removes, and what it keeps because something else still uses it
-    (of those, only the renditions go)."""
-
-    images: tuple[CustomImage, ...]
-    shared_images: tuple[CustomImage, ...]
-    media: tuple[MediaFile, ...]
-    shared_media: tuple[MediaFile, ...]
-    renditions: int
-
-
-def item_erasure_plan(*, item: ArchiveItem) -> ErasurePlan:
-    """What `item_erase` would remove now (the admin's confirmation page shows it)."""
-    image_ids, media_ids = item_image_ids(item_id=item.pk), item_media_ids(item_id=item.pk)
-    used_images = _used_elsewhere(CustomImage, image_ids, item)
-    used_media = _used_elsewhere(MediaFile, media_ids, item)
-    images = list(CustomImage.objects.filter(pk__in=image_ids).order_by("pk"))
-    media = list(MediaFile.objects.filter(pk__in=media_ids).order_by("pk"))
-    return ErasurePlan(
-        images=tuple(image for image in images if image.pk not in used_images),
-        shared_images=tuple(image for image in images if image.pk in used_images),
-        media=tuple(file for file in media if file.pk not in used_media),
-        shared_media=tuple(file for file in media if file.pk in used_media),
-        renditions=CustomRendition.objects.filter(image_id__in=image_ids).count(),
-    )
-
-
-def item_erase(*, item: ArchiveItem, user, reason: str) -> ErasurePlan:
-    """Erase an item for good (moderators only): the item with its transcript, consent and
-    history rows, its renditions, and its originals (image files and rows, stored recordings
-    and their rows) unless another item or a page still uses them. Written to the audit log
-    (`archive.erase`, with the reason and what was removed), which outlives the item.
-
-    Stored files are deleted only once the transaction commits: an erasure that fails or is
-    rolled back leaves every file in place. A file whose deletion fails after the commit is
-    left as an orphan for `manage.py storage_audit --delete-orphans`."""
-    actor = Actor.of(user)
-    if not actor.is_moderator:
-        raise PermissionDenied(_("Only moderators can erase items."))
-    reason = (reason or "").strip()
-    if not reason:
-        raise ArchiveError(
-            _("Give the reason for the erasure: it is kept in the audit log."),
-            code="reason_required",
-        )
-    with transaction.atomic():
-        locked = ArchiveItem.objects.select_for_update().filter(pk=item.pk).first()
-        if locked is None:
-            raise ArchiveError(_("This item has already been erased."), code="gone")
-        plan = item_erasure_plan(item=locked)
-        log(
-            instance=locked,
-            action="archive.erase",
-            user=user,
-            data={
-                "reason": reason,
-                "identifier": locked.identifier,
-                "title": locked.title,
-                "status": locked.status,
-                "images": [image.pk for image in plan.images],
-                "media": [file.pk for file in plan.media],
-                "kept_images": [image.pk for image in plan.shared_images],
-                "kept_media": [file.pk for file in plan.shared_media],
-                "renditions": plan.renditions,
-            },
-        )
-        CustomRendition.objects.filter(
-            image_id__in=[image.pk for image in (*plan.images, *plan.shared_images)]
-        ).delete()
-        locked.delete()
-        # Wagtail's handlers delete image and rendition files after commit.
-        CustomImage.objects.filter(pk__in=[image.pk for image in plan.images]).delete()
-        MediaFile.objects.filter(pk__in=[file.pk for file in plan.media]).delete()
-        for file in plan.media:
-            transaction.on_commit(partial(default_storage.delete, file.key), robust=True)
-    return plan

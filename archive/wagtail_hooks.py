@@ -1,94 +1,35 @@
-from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from wagtail import hooks
-from wagtail.admin.ui.tables import Column
-from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.log_actions import LogFormatter
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from archive import admin_uploads
-from archive.admin import (
-    AddTagsBulkAction,
-    ArchiveItemChooserViewSet,
-    ArchiveItemPermissionPolicy,
-    ArchiveItemViewSet,
+from archive.models import ArchiveItem, ArchiveItemLogEntry
+from archive.permissions import ArchiveItemPermissionPolicy
+from archive.views.bulk_actions import AddTagsBulkAction
+from archive.viewsets import (
+    ArchiveMenuGroup,
+    NetworkGroup,
+    UploadMenuItem,
+    UploadViewSet,
+    archive_item_chooser_viewset,
 )
-from archive.admin_import import ImportViewSet
-from archive.models import ArchiveItem, ArchiveItemLogEntry, Member, Trade
 
 # Registered first: a view asking for the policy earlier would fix a fallback one.
 register_permission_policy(ArchiveItem, ArchiveItemPermissionPolicy(ArchiveItem))
 
-
-class LogoColumn(Column):
-    """Shows the member's logo as a small thumbnail in the listing."""
-
-    cell_template_name = "archive/admin/logo_cell.html"
-
-
-class MemberViewSet(SnippetViewSet):
-    model = Member
-    icon = "group"
-    menu_label = _("Members")
-    list_display = [LogoColumn("logo", label=_("Logo")), "name", "kind", "commune", "region"]
-    list_filter = ["kind", "country", "region"]
-    search_fields = ["name", "commune", "region"]
-    ordering = ["name"]
-
-
-class TradeViewSet(SnippetViewSet):
-    model = Trade
-    icon = "tag"
-    menu_label = _("Trades")
-    list_display = ["name", "parent", "slug"]
-    search_fields = ["name", "slug"]
-
-
-class NetworkGroup(SnippetViewSetGroup):
-    items = (MemberViewSet, TradeViewSet)
-    menu_icon = "group"
-    menu_label = _("Network")
-    menu_name = "network"
-
-
 register_snippet(NetworkGroup)
-
-
-archive_item_viewset = ArchiveItemViewSet(
-    "archive_items", add_to_admin_menu=False, menu_label=_("Items")
-)
-archive_item_chooser_viewset = ArchiveItemChooserViewSet("archive_item_chooser")
-
-
-class ArchiveMenuGroup(ViewSetGroup):
-    """Archive › Items, Archive › Import (archive/admin_import.py). Other archive screens can
-    join the submenu by returning a MenuItem from the "register_archive_menu_item" hook."""
-
-    items = (archive_item_viewset, ImportViewSet)
-    menu_label = _("Archive")
-    menu_icon = "folder-open-inverse"
-    menu_name = "archive"
-    menu_order = 250
-    submenu_hook = "register_archive_menu_item"
 
 
 @hooks.register("register_admin_viewset")
 def register_archive_item_viewsets():
-    return [ArchiveMenuGroup(), archive_item_chooser_viewset]
-
-
-# Direct uploads of recordings and documents (archive/admin_uploads.py).
-@hooks.register("register_admin_urls")
-def register_archive_upload_urls():
-    return [path("archive/uploads/", include(admin_uploads, namespace="archive_uploads"))]
+    return [ArchiveMenuGroup(), archive_item_chooser_viewset, UploadViewSet()]
 
 
 @hooks.register("register_admin_menu_item")
 def register_archive_upload_menu_item():
-    return admin_uploads.UploadMenuItem()
+    return UploadMenuItem()
 
 
 hooks.register("register_bulk_action", AddTagsBulkAction)

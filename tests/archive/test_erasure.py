@@ -14,7 +14,7 @@ from django.urls import reverse
 import pytest
 from bs4 import BeautifulSoup
 
-from archive import services
+from archive import erasure, services
 from archive.models import (
     ArchiveItem,
     ArchiveItemLogEntry,
@@ -141,7 +141,7 @@ def test_erasing_removes_the_item_its_renditions_and_unshared_originals(
     files = rendition_files(any_files, any_files.own, any_files.shared)
 
     with django_capture_on_commit_callbacks(execute=True):
-        plan = services.item_erase(
+        plan = erasure.item_erase(
             item=any_files.photo, user=world.moderator, reason="Demande de l'ayant droit."
         )
 
@@ -164,7 +164,7 @@ def test_erasing_removes_stored_recordings_and_step_images(
     assert exists(key)
 
     with django_capture_on_commit_callbacks(execute=True):
-        plan = services.item_erase(item=any_files.recipe, user=world.moderator, reason="Doublon.")
+        plan = erasure.item_erase(item=any_files.recipe, user=world.moderator, reason="Doublon.")
 
     assert [file.pk for file in plan.media] == [any_files.video.pk]
     assert not MediaFile.objects.filter(pk=any_files.video.pk).exists() and not exists(key)
@@ -178,7 +178,7 @@ def test_a_recording_used_by_another_item_is_kept(world, files, django_capture_o
     ArchiveItem.objects.filter(pk=other.pk).update(media=files.video)
 
     with django_capture_on_commit_callbacks(execute=True):
-        plan = services.item_erase(item=files.recipe, user=world.moderator, reason="Doublon.")
+        plan = erasure.item_erase(item=files.recipe, user=world.moderator, reason="Doublon.")
 
     assert plan.media == () and [f.pk for f in plan.shared_media] == [files.video.pk]
     assert MediaFile.objects.filter(pk=files.video.pk).exists() and exists(files.video.key)
@@ -188,7 +188,7 @@ def test_an_image_a_member_uses_as_logo_is_kept(world, files, django_capture_on_
     MemberFactory(logo=files.own)
 
     with django_capture_on_commit_callbacks(execute=True):
-        plan = services.item_erase(item=files.photo, user=world.moderator, reason="Doublon.")
+        plan = erasure.item_erase(item=files.photo, user=world.moderator, reason="Doublon.")
 
     assert plan.images == ()
     assert CustomImage.objects.filter(pk=files.own.pk).exists() and exists(files.own.file.name)
@@ -198,7 +198,7 @@ def test_the_erasure_is_in_the_audit_log(world, files, django_capture_on_commit_
     identifier = files.photo.identifier
 
     with django_capture_on_commit_callbacks(execute=True):
-        services.item_erase(item=files.photo, user=world.moderator, reason="Retrait demandé.")
+        erasure.item_erase(item=files.photo, user=world.moderator, reason="Retrait demandé.")
 
     entry = ArchiveItemLogEntry.objects.filter(item_id=files.photo.pk).first()
     assert entry.action == "archive.erase"
@@ -223,7 +223,7 @@ def test_a_rolled_back_erasure_leaves_every_file_in_place(
         pytest.raises(Rollback),
         transaction.atomic(),
     ):
-        services.item_erase(item=any_files.photo, user=world.moderator, reason="Essai.")
+        erasure.item_erase(item=any_files.photo, user=world.moderator, reason="Essai.")
         raise Rollback
 
     assert ArchiveItem.objects.filter(pk=any_files.photo.pk).exists()
@@ -235,9 +235,9 @@ def test_a_rolled_back_erasure_leaves_every_file_in_place(
 
 def test_contributors_cannot_erase_and_a_reason_is_needed(world, files):
     with pytest.raises(PermissionDenied):
-        services.item_erase(item=files.photo, user=world.contributor, reason="Je le retire.")
+        erasure.item_erase(item=files.photo, user=world.contributor, reason="Je le retire.")
     with pytest.raises(services.ArchiveError) as refused:
-        services.item_erase(item=files.photo, user=world.moderator, reason="  ")
+        erasure.item_erase(item=files.photo, user=world.moderator, reason="  ")
     assert refused.value.code == "reason_required"
     assert ArchiveItem.objects.filter(pk=files.photo.pk).exists()
     assert exists(files.own.file.name)
@@ -322,10 +322,10 @@ def test_who_may_erase(world, one_image, role, django_capture_on_commit_callback
 
 def test_erasing_an_item_erased_meanwhile_is_refused(world, one_image):
     stale = ArchiveItem.objects.get(pk=one_image.item.pk)
-    services.item_erase(item=one_image.item, user=world.users["moderator"], reason="Un.")
+    erasure.item_erase(item=one_image.item, user=world.users["moderator"], reason="Un.")
 
     with pytest.raises(services.ArchiveError) as refused:
-        services.item_erase(item=stale, user=world.users["moderator"], reason="Deux.")
+        erasure.item_erase(item=stale, user=world.users["moderator"], reason="Deux.")
 
     assert refused.value.code == "gone"
     assert ArchiveItemLogEntry.objects.filter(action="archive.erase").count() == 1
@@ -338,6 +338,6 @@ def test_stored_files_of_other_institutions_are_untouched(
     default_storage.save("archive/tiss/notes.txt", ContentFile(b"x"))
 
     with django_capture_on_commit_callbacks(execute=True):
-        services.item_erase(item=files.recipe, user=world.moderator, reason="Doublon.")
+        erasure.item_erase(item=files.recipe, user=world.moderator, reason="Doublon.")
 
     assert exists(theirs.key) and exists("archive/tiss/notes.txt")

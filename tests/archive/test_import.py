@@ -978,9 +978,9 @@ def test_stale_uploads_are_purged(world):
 
     from django.core.files.base import ContentFile
 
-    from archive import admin_import
+    from archive import staged_imports
 
-    staged = admin_import.staged_import_create(
+    staged = staged_imports.staged_import_create(
         user=world.contributor,
         institution=world.a,
         status=Status.DRAFT,
@@ -988,8 +988,8 @@ def test_stale_uploads_are_purged(world):
         media_file=None,
     )
 
-    assert admin_import.staged_imports_purge(older_than=timedelta(hours=1)) == 0
-    assert admin_import.staged_imports_purge(older_than=timedelta(seconds=-1)) == 1
+    assert staged_imports.staged_imports_purge(older_than=timedelta(hours=1)) == 0
+    assert staged_imports.staged_imports_purge(older_than=timedelta(seconds=-1)) == 1
     assert not default_storage.exists(staged.csv_path)
 
 

@@ -15,6 +15,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from types import SimpleNamespace
 
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AnonymousUser, Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
@@ -23,6 +25,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from archive.models import ArchiveItem, ArchiveItemLogEntry, TranscriptSegment
+from archive.permissions import item_policy
 from tests.archive.test_admin import form_data
 from tests.factories import CustomImageFactory
 from tests.factories.archive import (
@@ -295,10 +298,7 @@ def test_forged_chooser_ids_return_only_reachable_items(world_with_items):
     assert other_item.title not in response.content.decode()
 
 
-def test_the_workspace_menu_is_hidden_from_accounts_without_an_institution(world):
-    from django.contrib.auth import get_user_model
-    from django.contrib.auth.models import Permission
-
+def test_the_workspace_menu_is_hidden_from_accounts_without_an_institution(world, db):
     editor = get_user_model().objects.create_user("redactrice", password="x")
     editor.user_permissions.add(
         Permission.objects.get(codename="access_admin"),
@@ -313,3 +313,29 @@ def test_the_workspace_menu_is_hidden_from_accounts_without_an_institution(world
     assert reverse("archive_items:index") not in str(home)
     assert listing.status_code == 302
     assert listing.url == reverse("wagtailadmin_home")
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_the_policy_lists_exactly_the_items_it_allows_one_by_one(world, role):
+    """Listings, choosers and bulk actions ask the policy for a list; an item's own pages ask
+    it about that item. Both answers must be the same rule, for every action."""
+    policy = item_policy()
+    user = world.users[role] or AnonymousUser()
+    items = list(ArchiveItem.objects.all())
+    reach = {}
+    for action in ("view", "change", "delete", "submit", "publish", "reject", "withdraw", "tag"):
+        listed = set(policy.instances_user_has_permission_for(user, action))
+        allowed = {
+            item for item in items if policy.user_has_permission_for_instance(user, action, item)
+        }
+        assert listed == allowed, action
+        reach[action] = listed
+
+    expected_deletable = {
+        "own": {world.draft, world.interview},  # drafts only
+        "other": set(),
+        "anonymous": set(),
+        "moderator": set(items),
+    }
+    assert reach["delete"] == expected_deletable[role]
+    assert reach["publish"] == (set(items) if role == "moderator" else set())

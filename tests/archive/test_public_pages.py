@@ -22,7 +22,7 @@ from bs4 import BeautifulSoup
 
 from archive.models import ArchiveItem, Consent, Contributor, MediaFile, SavoirFaireStep
 from archive.selectors import items_viewable_by
-from archive.views import PAGE_SIZE
+from archive.views.public import PAGE_SIZE
 from tests.factories import TradeFactory
 from tests.factories.archive import ContributorFactory, UserFactory
 from tests.factories.items import (

@@ -1,4 +1,4 @@
-"""Direct uploads of large media (archive/uploads.py, archive/admin_uploads.py), through the
+"""Direct uploads of large media (archive/uploads.py, archive/views/uploads.py), through the
 admin endpoints, against local storage and a real S3 server (SeaweedFS started by the suite).
 
 With S3 the file really goes to the bucket with the presigned POST (requests, like a browser:

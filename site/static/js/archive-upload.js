@@ -1,4 +1,4 @@
-// Direct upload of archive files from the Wagtail admin (archive/admin_uploads.py).
+// Direct upload of archive files from the Wagtail admin (archive/views/uploads.py).
 // 1. POST the kind, size and name to the start URL: it answers where to send the file (a
 //    presigned S3 POST, or the local upload view) and a signed token.
 // 2. Send the file there with XMLHttpRequest, for its upload progress events.

@@ -1,10 +1,6 @@
-"""Public archive pages: the list of published items, one item's page, and the recording and
-captions that page plays.
-
-Who may see what is decided in one place, `archive.selectors.items_viewable_by`; these views
-turn a miss into a 404, or into the login page for a members-only item and an anonymous
-visitor. A login prompt tells that the item exists, which is the point of "members only";
-restricted, unpublished and embargoed items give nothing away.
+"""Public archive pages: the list of published items, an item's page, and the recording and
+captions it plays. Who sees what is `archive.selectors.items_viewable_by`'s alone; a miss is a
+404, or the login page when a member login would reveal a members-only item.
 """
 
 import re

@@ -1,35 +1,28 @@
-"""Admin side of direct uploads (archive/uploads.py): a page to upload recordings and videos,
-an upload control beside every recording picker of the item form, and the three endpoints the
-browser calls (start, receive for local storage, complete). Registered in
-archive/wagtail_hooks.py under /admin/archive/uploads/.
-
-Every endpoint sits behind Wagtail's admin login, checks that the user is a contributor or a
-moderator, and lets archive.uploads decide about the institution (contributors: their own;
-moderators: the one they pick) and the token (bound to the user who started the upload).
-Answers are JSON for the script in site/static/js/archive-upload.js; refusals carry a message
-for the contributor, never a server error page.
+"""The admin side of direct uploads (archive/uploads.py): a page to upload recordings and
+videos, and the endpoints the browser's script calls (start, receive for local storage,
+complete). Each checks that the user works on the archive and leaves the institution and the
+token to archive.uploads; answers are JSON, and refusals a message, never a server error.
 """
 
-from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadhandler import StopUpload, TemporaryFileUploadHandler
 from django.http import HttpResponse, JsonResponse
 from django.template.defaultfilters import filesizeformat
-from django.urls import path, reverse, reverse_lazy
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
 
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 
 from archive import uploads
-from archive.formats import MediaKind, accepted_extensions
+from archive.forms import UploadStartForm
 from archive.models import Institution, MediaFile
+from archive.permissions import archive_actor
 from archive.services import Actor
-from archive.validation import max_upload_bytes
+from archive.widgets import kind_options, upload_urls
 
 # Room for the multipart envelope around the file (boundaries, part headers, a CSRF field)
 # when a local upload's Content-Length is compared with the declared size.
@@ -38,10 +31,9 @@ RECENT_UPLOADS = 20
 
 
 def _actor(request) -> Actor:
-    actor = Actor.of_request_user(request.user)
-    if not actor.works_on_archive:
-        raise PermissionDenied(_("Only contributors and moderators can upload archive files."))
-    return actor
+    return archive_actor(
+        request.user, refusal=_("Only contributors and moderators can upload archive files.")
+    )
 
 
 def _error(message, status=400, code="") -> JsonResponse:
@@ -54,58 +46,6 @@ def _forbidden(error: PermissionDenied) -> JsonResponse:
 
 def _message(error: ValidationError) -> str:
     return " ".join(str(message) for message in error.messages)
-
-
-def kind_options(kinds) -> list[dict]:
-    """What the upload controls offer for each kind: label, limit and accepted extensions."""
-    return [
-        {
-            "value": MediaKind(kind).value,
-            "label": MediaKind(kind).label,
-            "limit": filesizeformat(max_upload_bytes(kind=kind)),
-            "accept": ",".join(f".{ext}" for ext in accepted_extensions(kind=kind)),
-        }
-        for kind in kinds
-    ]
-
-
-def upload_urls() -> dict[str, str]:
-    return {
-        "start_url": reverse("archive_uploads:start"),
-        "complete_url": reverse("archive_uploads:complete"),
-    }
-
-
-# --- The item form's recording picker --------------------------------------------------------
-
-
-class MediaUploadSelect(forms.Select):
-    """The recording picker of the item form, with an upload control beside it: the file
-    goes to storage (with a progress bar), is checked, and becomes the picker's choice. The
-    institution is the item's (the form's institution field for moderators)."""
-
-    template_name = "archive/admin/upload_widget.html"
-
-    def __init__(self, *, kinds, attrs=None, choices=()):
-        super().__init__(attrs, choices)
-        self.kinds = tuple(kinds)
-
-    def __deepcopy__(self, memo):
-        copy = super().__deepcopy__(memo)
-        copy.kinds = self.kinds
-        return copy
-
-    def get_context(self, name, value, attrs):
-        context = super().get_context(name, value, attrs)
-        context["upload"] = {"kinds": kind_options(self.kinds), **upload_urls()}
-        return context
-
-    @property
-    def media(self):
-        return forms.Media(js=["js/archive-upload.js"])
-
-
-# --- The upload page ---------------------------------------------------------------------
 
 
 class UploadPageView(WagtailAdminTemplateMixin, TemplateView):
@@ -140,22 +80,12 @@ class UploadPageView(WagtailAdminTemplateMixin, TemplateView):
         return context
 
 
-# --- Endpoints ---------------------------------------------------------------------------------
-
-
-class StartForm(forms.Form):
-    kind = forms.ChoiceField(choices=MediaKind.choices)
-    size = forms.IntegerField(min_value=1)
-    name = forms.CharField(max_length=1000)
-    institution = forms.ModelChoiceField(queryset=Institution.objects.all(), required=False)
-
-
 @require_POST
 def upload_start_view(request):
     """Where to send a file: JSON with the URL, the form fields and the token."""
     try:
         actor = _actor(request)
-        form = StartForm(request.POST)
+        form = UploadStartForm(request.POST)
         if not form.is_valid():
             if "size" in form.errors:
                 return _error(_("The file is empty."), code="empty")
@@ -296,28 +226,3 @@ def _duplicate_warning(result: uploads.UploadResult) -> dict:
             for item in result.used_by
         ],
     }
-
-
-app_name = "archive_uploads"
-urlpatterns = [
-    path("", UploadPageView.as_view(), name="index"),
-    path("start/", upload_start_view, name="start"),
-    path("receive/<str:token>/", upload_receive_view, name="receive"),
-    path("complete/", upload_complete_view, name="complete"),
-]
-
-
-class UploadMenuItem(MenuItem):
-    """ "Upload files" in the admin menu, for those who may add archive items."""
-
-    def __init__(self):
-        super().__init__(
-            gettext_lazy("Archive uploads"),
-            reverse_lazy("archive_uploads:index"),
-            name="archive-uploads",
-            icon_name="upload",
-            order=251,
-        )
-
-    def is_shown(self, request):
-        return request.user.has_perm("archive.add_archiveitem")
