@@ -929,6 +929,26 @@ def test_csv_export_lists_every_registration_with_its_status(tree, organiser, ta
     assert {r["Registered for"] for r in rows} == {"Finding patrons"}
 
 
+def test_csv_export_hands_no_formula_to_the_organiser(tree, organiser, submit):
+    offer = open_factory_site(tree, capacity=30)
+    submit(
+        offer.en_form,
+        {
+            **group('=HYPERLINK("http://evil.invalid","clic")', "evil@example.org", 2),
+            "organisation": "@SUM(1+1)",
+            "phone": "+33 1 23 45 67 89",
+        },
+    )
+
+    (row,) = export_rows(organiser)
+
+    # A spreadsheet shows a cell that starts with ' as text: nothing to click, nothing run.
+    assert row["Name"] == '\'=HYPERLINK("http://evil.invalid","clic")'
+    assert row["School or organisation"] == "'@SUM(1+1)"
+    assert row["Phone"] == "'+33 1 23 45 67 89"
+    assert (row["Email"], row["Seats"]) == ("evil@example.org", "2")
+
+
 def test_organiser_promotes_a_waiting_registration_when_seats_are_free(
     tree, organiser, take, django_capture_on_commit_callbacks
 ):
