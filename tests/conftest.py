@@ -4,6 +4,7 @@ PostgreSQL itself is started by the `tests.pg_plugin` plugin (see pyproject's ad
 has to happen before pytest-django loads the settings, earlier than any conftest.py runs.
 """
 
+import datetime
 import io
 import shutil
 import tempfile
@@ -21,6 +22,10 @@ import pytest
 
 from tests.factories import HomePageFactory
 from tests.factories.sites import build_multilingual_site
+
+# 23:30 UTC on a winter evening: the site's time zone (Europe/Paris) is already on the next day,
+# so a date taken in UTC instead of the site's time zone shows here.
+PARIS_PAST_MIDNIGHT = datetime.datetime(2026, 12, 7, 23, 30, tzinfo=datetime.UTC)
 
 
 @pytest.fixture
@@ -46,6 +51,13 @@ def site_tree(db):
         site_name=settings.WAGTAIL_SITE_NAME,
     )
     return SimpleNamespace(home=home, site=site, root=root, locales=locales)
+
+
+@pytest.fixture
+def paris_past_midnight(time_machine):
+    """The clock stopped at PARIS_PAST_MIDNIGHT (Python's clock only, not PostgreSQL's)."""
+    time_machine.move_to(PARIS_PAST_MIDNIGHT, tick=False)
+    return PARIS_PAST_MIDNIGHT
 
 
 @pytest.fixture

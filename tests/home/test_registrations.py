@@ -235,11 +235,14 @@ def cancel_path(message) -> str:
 
 @pytest.mark.slow
 def test_done_in_the_demo_site(
-    db, client, django_user_model, django_capture_on_commit_callbacks, submit
+    db, client, django_user_model, django_capture_on_commit_callbacks, submit, paris_past_midnight
 ):
     """1. A school class of 25 registers for the 30-seat open-factory site; 2. a group of 10
     goes on the waiting list; 3. cancelling the class promotes the group, each person getting
-    the right email; 4. the organiser exports the list."""
+    the right email; 4. the organiser exports the list.
+
+    The demo's events have fixed dates (its texts name the days): the clock is pinned before
+    the open-factory days, whose registration closes when they start."""
     call_command("load_demo", stdout=io.StringIO())
     cache.clear()
     site = EventSite.objects.select_related("page").get(
