@@ -24,6 +24,7 @@ from wagtail.permission_policies import ModelPermissionPolicy
 
 import django_filters
 
+from archive.spreadsheets import SafeSpreadsheetExportMixin
 from home import selectors, services
 from home.models import Registration
 
@@ -79,7 +80,7 @@ class RegistrationForm(forms.ModelForm):
         return email
 
 
-class RegistrationIndexView(IndexView):
+class RegistrationIndexView(SafeSpreadsheetExportMixin, IndexView):
     def write_csv_response(self, queryset):
         # The CSV streams after the view returns, when the admin language is no longer active:
         # keep the organiser's language for headings and status labels.

@@ -192,8 +192,8 @@ def embargoes_enqueue(*, today: date | None = None) -> int:
     """Queue the published items whose embargo ended since the last call (on its first call:
     every published item whose embargo has ended). At most one query a day does any work.
     Returns the number of items queued."""
-    # The same "today" as ArchiveItemQuerySet.public(): the date of timezone.now().
-    today = today or timezone.now().date()
+    # The same "today" as ArchiveItemQuerySet.public(): the site's date, not UTC's.
+    today = today or timezone.localdate()
     with transaction.atomic():
         state = _state(lock=True)
         checked = state.embargoes_checked_on

@@ -4,6 +4,7 @@ PostgreSQL itself is started by the `tests.pg_plugin` plugin (see pyproject's ad
 has to happen before pytest-django loads the settings, earlier than any conftest.py runs.
 """
 
+import datetime
 import io
 import shutil
 import tempfile
@@ -20,6 +21,10 @@ import pytest
 
 from tests.factories.sites import build_multilingual_site, build_site_tree
 
+# 23:30 UTC on a winter evening: the site's time zone (Europe/Paris) is already on the next day,
+# so a date taken in UTC instead of the site's time zone shows here.
+PARIS_PAST_MIDNIGHT = datetime.datetime(2026, 12, 7, 23, 30, tzinfo=datetime.UTC)
+
 
 @pytest.fixture
 def site_tree(db):
@@ -29,6 +34,13 @@ def site_tree(db):
     Returns a namespace with `home`, `site`, `root` and `locales` (language code -> Locale).
     """
     return build_site_tree()
+
+
+@pytest.fixture
+def paris_past_midnight(time_machine):
+    """The clock stopped at PARIS_PAST_MIDNIGHT (Python's clock only, not PostgreSQL's)."""
+    time_machine.move_to(PARIS_PAST_MIDNIGHT, tick=False)
+    return PARIS_PAST_MIDNIGHT
 
 
 @pytest.fixture

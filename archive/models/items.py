@@ -186,8 +186,9 @@ class ArchiveItemQuerySet(models.QuerySet):
     def public(self, *, now=None, access=None):
         """What anonymous visitors may see: published and public; for oral histories, also a
         consent that covers the public web, is not withdrawn and whose embargo has ended.
-        `access=MEMBERS` applies the same rules to members-only items."""
-        now = now or timezone.now()
+        `access=MEMBERS` applies the same rules to members-only items. An embargo ends at
+        midnight in the site's time zone (TIME_ZONE), not in UTC."""
+        today = timezone.localdate(now)
         return self.published().filter(
             Q(access=access or ArchiveItem.Access.PUBLIC)
             & (
@@ -199,7 +200,7 @@ class ArchiveItemQuerySet(models.QuerySet):
                     )
                     & (
                         Q(consent__embargo_until__isnull=True)
-                        | Q(consent__embargo_until__lte=now.date())
+                        | Q(consent__embargo_until__lte=today)
                     )
                 )
             )

@@ -9,6 +9,7 @@ from django.core.files.uploadhandler import StopUpload, TemporaryFileUploadHandl
 from django.http import HttpResponse, JsonResponse
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
@@ -220,7 +221,8 @@ def _duplicate_warning(result: uploads.UploadResult) -> dict:
             "no item uses it yet."
         )
     return {
-        "message": message % {"date": earlier.created_at.date().isoformat(), "name": earlier},
+        "message": message
+        % {"date": timezone.localdate(earlier.created_at).isoformat(), "name": earlier},
         "items": [
             {"label": str(item), "url": reverse("archive_items:edit", args=[item.pk])}
             for item in result.used_by

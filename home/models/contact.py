@@ -82,6 +82,12 @@ class ContactPage(AbstractEmailForm):
                 )
         return super().serve(request, *args, **kwargs)
 
+    def get_submissions_list_view_class(self):
+        # Admin views import models, so they load after this module (as Wagtail's own does).
+        from home.admin_contact import ContactSubmissionsListView
+
+        return ContactSubmissionsListView
+
     def process_form_submission(self, form):
         form.cleaned_data.pop(HONEYPOT_FIELD, None)
         return super().process_form_submission(form)

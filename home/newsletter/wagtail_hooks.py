@@ -25,6 +25,7 @@ from wagtail.coreutils import multigetattr
 
 import django_filters
 
+from archive.spreadsheets import SafeSpreadsheetExportMixin
 from home.newsletter import tokens
 from home.newsletter.models import Audience, Status, Subscription
 from home.newsletter.selectors import subscriber_counts_by_audience
@@ -81,7 +82,7 @@ class SubscriptionFilterSet(WagtailFilterSet):
         super().__init__(data, queryset, request=request, prefix=prefix)
 
 
-class SubscriptionIndexView(generic.IndexView):
+class SubscriptionIndexView(SafeSpreadsheetExportMixin, generic.IndexView):
     template_name = "newsletter/admin/subscription_index.html"
 
     def get_context_data(self, **kwargs):

@@ -224,6 +224,22 @@ def test_a_hidden_item_is_not_found(client, site_tree, empty_cache, name):
     assert client.get(detail_url(item)).status_code == 404
 
 
+def test_an_embargo_ends_at_midnight_in_the_sites_time_zone(
+    client, site_tree, empty_cache, paris_past_midnight
+):
+    # 23:30 UTC on the 7th is 00:30 on the 8th in Paris: an embargo until the 8th is over.
+    ends_today = PublishedOralHistoryFactory(
+        title="Marthe, fileuse", consent__embargo_until=datetime.date(2026, 12, 8)
+    )
+    ends_tomorrow = PublishedOralHistoryFactory(
+        title="Louis, porion", consent__embargo_until=datetime.date(2026, 12, 9)
+    )
+
+    assert client.get(detail_url(ends_today)).status_code == 200
+    assert client.get(detail_url(ends_tomorrow)).status_code == 404
+    assert listed_titles(client) == ["Marthe, fileuse"]
+
+
 def test_an_unknown_identifier_is_not_found(client, site_tree):
     assert client.get("/fr/archive/FAB-XXXX-9999/").status_code == 404
 

@@ -9,7 +9,7 @@ from django.contrib.auth.models import Permission
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
-from django.utils import formats, translation
+from django.utils import formats, timezone, translation
 
 from wagtail.log_actions import registry as log_registry
 from wagtail.models import Collection, GroupCollectionPermission
@@ -483,7 +483,7 @@ def test_a_rolled_back_publication_sends_nothing(world, django_capture_on_commit
 
 @pytest.mark.parametrize("preferred", ["en", "de", ""])
 def test_emails_speak_the_creators_admin_language(
-    world, django_capture_on_commit_callbacks, preferred
+    world, django_capture_on_commit_callbacks, preferred, paris_past_midnight
 ):
     creator = UserFactory(username=f"auteur-{preferred or 'defaut'}")
     services.contributor_add(user=creator, institution=world.a)
@@ -494,10 +494,13 @@ def test_emails_speak_the_creators_admin_language(
         services.item_publish(item=item, user=world.moderator)
 
     item.refresh_from_db()
+    assert item.published_at == paris_past_midnight
     expected = preferred or "fr"  # settings.LANGUAGE_CODE
     with translation.override(expected):
-        date = formats.date_format(item.published_at, "j F Y")
+        # The day in Paris (TIME_ZONE), as the email says it: already the 8th there.
+        date = formats.date_format(timezone.localtime(item.published_at), "j F Y")
     assert date in mail.outbox[0].body
+    assert date.startswith("8")
 
 
 def test_no_email_for_a_creator_without_address(world, django_capture_on_commit_callbacks):

@@ -285,7 +285,9 @@ def test_names_only_give_an_accepted_extension(any_storage, world):
     assert ".." not in media.key and "etc" not in media.key
 
 
-def test_same_content_again_is_accepted_with_a_warning_linking_to_the_item(local_storage, world):
+def test_same_content_again_is_accepted_with_a_warning_linking_to_the_item(
+    local_storage, world, paris_past_midnight
+):
     client = logged_in(world.contributor)
     data = wav_bytes(tone=7)
     first = MediaFile.objects.get(pk=upload(client, data).json()["media"]["id"])
@@ -297,7 +299,10 @@ def test_same_content_again_is_accepted_with_a_warning_linking_to_the_item(local
 
     assert again.status_code == 200
     warning = again.json()["warning"]
-    assert warning["message"].startswith("The institution already has this very file")
+    # Uploaded at 23:30 UTC on the 7th: the 8th in Paris, the site's time zone.
+    assert warning["message"].startswith(
+        "The institution already has this very file (uploaded on 2026-12-08)"
+    )
     assert warning["items"] == [
         {"label": str(item), "url": reverse("archive_items:edit", args=[item.pk])}
     ]

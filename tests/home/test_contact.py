@@ -1,7 +1,12 @@
 """The contact form: messages arrive, mistakes are explained, bots and floods are turned away."""
 
+import csv
+import io
+
+from django.contrib.auth.models import Group
 from django.core import mail
-from django.test import override_settings
+from django.test import Client, override_settings
+from django.urls import reverse
 
 from wagtail.contrib.forms.models import FormSubmission
 
@@ -9,6 +14,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from tests.factories import ContactFormFieldFactory, ContactPageFactory
+from tests.factories.archive import UserFactory
 
 pytestmark = pytest.mark.usefixtures("empty_cache")
 
@@ -127,3 +133,22 @@ def test_too_many_messages_from_one_address_are_refused_with_an_explanation(cont
     # Another visitor is not affected.
     assert post(client, MESSAGE, ip="198.51.100.20").status_code == 200
     assert FormSubmission.objects.count() == 3
+
+
+def test_the_submissions_csv_hands_no_formula_to_the_editor(contact_page, client):
+    post(client, {**MESSAGE, "nom": '=HYPERLINK("http://evil.invalid","clic")'})
+    user = UserFactory(username="redactrice")
+    user.groups.add(Group.objects.get(name="Editors"))  # Wagtail's default editors' group
+    editor = Client()
+    editor.force_login(user)
+
+    response = editor.get(
+        reverse("wagtailforms:list_submissions", args=[contact_page.pk]), {"export": "csv"}
+    )
+
+    assert response.status_code == 200
+    content = b"".join(response.streaming_content).decode("utf-8-sig")
+    (row,) = csv.DictReader(io.StringIO(content))
+    # A spreadsheet shows a cell that starts with ' as text: nothing to click, nothing run.
+    assert row["Nom"] == '\'=HYPERLINK("http://evil.invalid","clic")'
+    assert row["Message"] == "Bonjour !"

@@ -234,11 +234,14 @@ def cancel_path(message) -> str:
 
 @pytest.mark.slow
 def test_done_in_the_demo_site(
-    db, client, django_user_model, django_capture_on_commit_callbacks, submit
+    db, client, django_user_model, django_capture_on_commit_callbacks, submit, paris_past_midnight
 ):
     """1. A school class of 25 registers for the 30-seat open-factory site; 2. a group of 10
     goes on the waiting list; 3. cancelling the class promotes the group, each person getting
-    the right email; 4. the organiser exports the list."""
+    the right email; 4. the organiser exports the list.
+
+    The demo's events have fixed dates (its texts name the days): the clock is pinned before
+    the open-factory days, whose registration closes when they start."""
     call_command("load_demo", stdout=io.StringIO())
     cache.clear()
     site = EventSite.objects.select_related("page").get(
@@ -926,6 +929,26 @@ def test_csv_export_lists_every_registration_with_its_status(tree, organiser, ta
         ("Cléo", "cleo@example.org", "Waiting list", "2", "Group (school class, organisation)"),
     ]
     assert {r["Registered for"] for r in rows} == {"Finding patrons"}
+
+
+def test_csv_export_hands_no_formula_to_the_organiser(tree, organiser, submit):
+    offer = open_factory_site(tree, capacity=30)
+    submit(
+        offer.en_form,
+        {
+            **group('=HYPERLINK("http://evil.invalid","clic")', "evil@example.org", 2),
+            "organisation": "@SUM(1+1)",
+            "phone": "+33 1 23 45 67 89",
+        },
+    )
+
+    (row,) = export_rows(organiser)
+
+    # A spreadsheet shows a cell that starts with ' as text: nothing to click, nothing run.
+    assert row["Name"] == '\'=HYPERLINK("http://evil.invalid","clic")'
+    assert row["School or organisation"] == "'@SUM(1+1)"
+    assert row["Phone"] == "'+33 1 23 45 67 89"
+    assert (row["Email"], row["Seats"]) == ("evil@example.org", "2")
 
 
 def test_organiser_promotes_a_waiting_registration_when_seats_are_free(

@@ -233,6 +233,16 @@ def test_the_end_of_an_embargo_writes_a_task_on_that_day(world):
     assert after(lambda: embargoes_enqueue(today=later)) == {(ends_later.pk, UPSERT)}
 
 
+def test_embargoes_end_on_the_sites_day(world, paris_past_midnight):
+    # 23:30 UTC on the 7th is already the 8th in Paris, the site's time zone.
+    ends_today = PublishedOralHistoryFactory(
+        institution=world.institution, consent__embargo_until=datetime.date(2026, 12, 8)
+    )
+    embargoes_enqueue(today=datetime.date(2026, 12, 7))
+
+    assert after(embargoes_enqueue) == {(ends_today.pk, UPSERT)}
+
+
 def test_a_bulk_write_that_sends_items_changed_writes_tasks(world):
     # Paths that bypass model signals (bulk_create, QuerySet.update) announce their items.
     from archive.signals import items_changed
