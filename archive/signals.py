@@ -1,4 +1,4 @@
-"""Signals archive sends for other apps (archive imports none of them; see CONVENTIONS.md).
+"""Signals archive sends for other apps (archive imports none of them; see docs/architecture.md).
 
 Saving or deleting an item through the ORM already sends Django's model signals, which the
 search index listens to. Writes that bypass them (`bulk_create`, `QuerySet.update`, e.g. a

@@ -38,7 +38,7 @@ from archive.validation import UploadRejected, max_upload_bytes, validate_upload
 logger = logging.getLogger(__name__)
 
 TOKEN_SALT = "archive.uploads"  # noqa: S105 - a signing namespace, not a secret
-# The bound for an upload URL; a longer setting is cut to it.
+# Upload URLs live 15 minutes at most; a longer setting is cut to it.
 MAX_URL_SECONDS = 15 * 60
 DEFAULT_COMPLETE_SECONDS = 6 * 3600
 INCOMING = "incoming"

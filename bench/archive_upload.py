@@ -18,7 +18,7 @@ process.
    sampling thread) and after.
 
 Prints a table; `run()` returns the same figures as a dict (bench/archive_import.py calls it).
-Target from the archive issue: RSS growth under 50 MB for 1 GB. Not a test: nothing asserted.
+Target: RSS growth under 50 MB for 1 GB. Not a test: nothing asserted.
 """
 
 from __future__ import annotations

@@ -316,9 +316,10 @@ def test_the_workspace_menu_is_hidden_from_accounts_without_an_institution(world
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_the_policy_lists_exactly_the_items_it_allows_one_by_one(world, role):
+def test_the_policy_lists_exactly_the_items_it_allows_one_by_one(world_with_items, role):
     """Listings, choosers and bulk actions ask the policy for a list; an item's own pages ask
     it about that item. Both answers must be the same rule, for every action."""
+    world = world_with_items
     policy = item_policy()
     user = world.users[role] or AnonymousUser()
     items = list(ArchiveItem.objects.all())

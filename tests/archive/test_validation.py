@@ -345,7 +345,7 @@ ACCEPTED_BY_ID = {sample.id: sample for sample in ACCEPTED}
 
 
 # --- Accepted formats ------------------------------------------------------------------------
-def test_allow_list_is_the_one_of_the_issue():
+def test_the_allow_list_is_the_documented_one():
     assert ALLOWED == {
         MediaKind.PHOTO: {
             "jpeg": "image/jpeg",
