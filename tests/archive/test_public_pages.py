@@ -437,6 +437,32 @@ def test_the_player_plays_the_media_view_with_captions(client, interview):
     assert interview.media.key not in html.decode()
 
 
+def test_the_page_gives_the_recordings_length(client, interview):
+    interview.media.duration_seconds = 3725
+    interview.media.save()
+
+    html = page_of(client.get(detail_url(interview)))
+
+    facts = dict(
+        zip(
+            [dt.get_text() for dt in html.select(".facts dt")],
+            html.select(".facts dd"),
+            strict=True,
+        )
+    )
+    assert facts["Durée"].get_text() == "1:02:05"
+    assert facts["Durée"].time["datetime"] == "PT3725S"
+
+
+def test_a_recording_of_unknown_length_shows_none(client, interview):
+    interview.media.duration_seconds = None
+    interview.media.save()
+
+    html = page_of(client.get(detail_url(interview)))
+
+    assert "Durée" not in [dt.get_text() for dt in html.select(".facts dt")]
+
+
 @pytest.mark.parametrize(("query", "fragment"), [("?t=65", "#t=65"), ("?t=12.5", "#t=12.5")])
 def test_a_start_time_in_the_url_starts_the_recording_there_without_javascript(
     client, interview, query, fragment
