@@ -18,6 +18,8 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("sitemap.xml", home_views.sitemap, name="sitemap"),
     path("robots.txt", home_views.robots_txt, name="robots_txt"),
+    # OAI-PMH, IIIF and the open API: no language prefix (opendata/urls.py)
+    path("", include("opendata.urls")),
 ]
 
 if settings.DEBUG:

@@ -23,6 +23,7 @@ INSTALLED_APPS = [
     "home.newsletter",
     "archive",
     "search",
+    "opendata",
     "wagtail_localize",
     "wagtail_localize.locales",
     "wagtail.contrib.forms",

@@ -1,0 +1,1 @@
+"""The read-only open API, version 1."""
