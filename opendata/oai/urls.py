@@ -1,2 +1,8 @@
+from django.urls import path
+
+from opendata.oai import views
+
 app_name = "oai"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.endpoint, name="endpoint"),
+]
