@@ -8,16 +8,24 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from accounts import views as accounts_views
 from home import views as home_views
 
 # Folders of MEDIA_ROOT that the development server serves to anyone (see below).
 PUBLIC_MEDIA_FOLDERS = ("images", "avatar_images")
 
 urlpatterns = [
+    # Before Wagtail's admin URLs, so that this rate-limited view answers at the same address.
+    path(
+        "admin/password_reset/",
+        accounts_views.PasswordResetView.as_view(),
+        name="accounts_password_reset",
+    ),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("sitemap.xml", home_views.sitemap, name="sitemap"),
     path("robots.txt", home_views.robots_txt, name="robots_txt"),
+    path("health/", include("health.urls")),
     # OAI-PMH, IIIF and the open API: no language prefix (opendata/urls.py)
     path("", include("opendata.urls")),
 ]

@@ -44,6 +44,8 @@ TASK_RETRY_BASE = timedelta(seconds=30)
 TASK_RETRY_CAP = timedelta(hours=6)
 # Older pending tasks applied along with a change, with the database engine.
 AFTER_COMMIT_BACKLOG = 50
+# Seconds between two heartbeats of a worker: one row updated, at most this often.
+HEARTBEAT_INTERVAL = 15.0
 
 
 # --- Writing tasks ---------------------------------------------------------------------------
@@ -186,6 +188,20 @@ def connect_handlers() -> None:
 def _state(*, lock: bool = False) -> IndexerState:
     rows = IndexerState.objects.select_for_update() if lock else IndexerState.objects
     return rows.get_or_create(pk=1)[0]
+
+
+# --- The worker's heartbeat ------------------------------------------------------------------
+
+
+def worker_heartbeat() -> None:
+    """Record that a worker is alive and looping (one row updated; /health/ready/ and the
+    compose worker's health check read it)."""
+    IndexerState.objects.filter(pk=_state().pk).update(worker_seen_at=timezone.now())
+
+
+def worker_seen_at():
+    """When a worker last wrote its heartbeat (None: never)."""
+    return IndexerState.objects.filter(pk=1).values_list("worker_seen_at", flat=True).first()
 
 
 def embargoes_enqueue(*, today: date | None = None) -> int:
@@ -382,6 +398,9 @@ def work(
                 # Drop a connection the database closed (restart, timeout) before using it;
                 # never inside a caller's transaction (tests), which this would abort.
                 close_old_connections()
+            if time.monotonic() - seen_at >= HEARTBEAT_INTERVAL:
+                worker_heartbeat()
+                seen_at = time.monotonic()
             stats.embargoes += embargoes_enqueue()
             while not stop.is_set():
                 result = apply_batch(engine=engine, batch_size=batch_size)
@@ -395,9 +414,6 @@ def work(
                     f", {result.failed} failed" if result.failed else "",
                     tasks_pending().count(),
                 )
-            if stats.applied or time.monotonic() - seen_at > 60:
-                IndexerState.objects.filter(pk=_state().pk).update(worker_seen_at=timezone.now())
-                seen_at = time.monotonic()
         # The database going away (OperationalError, InterfaceError) is an outage to wait out
         # like the engine's; other database errors are bugs and surface.
         except (EngineUnavailable, OperationalError, InterfaceError) as error:

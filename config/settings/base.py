@@ -1,5 +1,6 @@
 """Settings shared by every environment. Everything that varies comes from the environment."""
 
+from datetime import timedelta
 from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
@@ -24,6 +25,8 @@ INSTALLED_APPS = [
     "archive",
     "search",
     "opendata",
+    "accounts",
+    "health",
     "wagtail_localize",
     "wagtail_localize.locales",
     "wagtail.contrib.forms",
@@ -51,6 +54,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.sitemaps",
     "django.contrib.staticfiles",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -65,6 +69,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last, so that it sees the login views' responses and swaps in the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 # The open data endpoints (opendata/urls.py) are read by viewers, harvesters and scripts on other
@@ -105,12 +111,48 @@ DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / '
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# The lockout backend comes first: it refuses a locked (username, IP) pair before any password
+# is checked, on every form that calls authenticate() (Wagtail's admin and front-end logins).
+AUTHENTICATION_BACKENDS = [
+    "accounts.backends.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# --- Login protection (accounts/, README "Production") ---------------------------------------
+# django-axes locks a (username, IP address) pair after AXES_FAILURE_LIMIT failed sign-ins for
+# AXES_COOLOFF_MINUTES; another account from the same address, or the same account from
+# another address, can still sign in. Failures during the lockout do not extend it, so the
+# time the lockout page announces holds. Administrators unlock from Settings › Locked sign-ins.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.float("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "accounts.lockout.client_ip"
+# Django's admin is not mounted: axes' own admin pages would be unreachable.
+AXES_ENABLE_ADMIN = False
+# Proxies in front of the site that append to X-Forwarded-For (a TLS proxy: 1). With 0 the
+# client is REMOTE_ADDR; behind a proxy that would lock every visitor together.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+# Who a locked-out person may write to (shown on the lockout page); empty: "an administrator".
+LOGIN_HELP_EMAIL = env("LOGIN_HELP_EMAIL", default="")
+# Password reset requests (Wagtail admin), per client IP and per address asked for.
+PASSWORD_RESET_RATE_IP = env("PASSWORD_RESET_RATE_IP", default="10/h")
+PASSWORD_RESET_RATE_ADDRESS = env("PASSWORD_RESET_RATE_ADDRESS", default="3/h")
+
+# --- Health (health/, README "Production") ---------------------------------------------------
+# /health/ready/ fails when the oldest pending index task is older than this, or when the index
+# worker (Elasticsearch engine only) has not been seen for this long.
+HEALTH_OUTBOX_MAX_AGE = env.int("HEALTH_OUTBOX_MAX_AGE", default=600)
+HEALTH_WORKER_MAX_SILENCE = env.int("HEALTH_WORKER_MAX_SILENCE", default=120)
 
 # --- Languages -------------------------------------------------------------------------------
 LANGUAGE_CODE = "fr"

@@ -78,7 +78,7 @@ class IndexerState(models.Model):
         _("worker last seen"),
         null=True,
         blank=True,
-        help_text=_("When the index worker last applied tasks."),
+        help_text=_("When an index worker last showed it was running (its heartbeat)."),
     )
     embargoes_checked_on = models.DateField(
         _("embargoes checked on"),
