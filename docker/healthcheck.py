@@ -1,7 +1,10 @@
-"""Container health check: GET /robots.txt from the local gunicorn, expect 200.
+"""Container health check: GET /health/ (liveness) from the local gunicorn, expect 200.
 
-robots.txt goes through the whole Django stack but needs no database, so a busy or briefly
-unreachable database does not get the web container restarted. The request carries a host from
+/health/ goes through the whole Django stack but touches no dependency: Docker marks the web
+container unhealthy (and an orchestrator restarts it) only when the process itself stops
+answering, never because PostgreSQL, S3 or Elasticsearch is down, which a restart would not
+mend and which would take every web container down at once. The proxy in front and the
+monitoring ask /health/ready/, which checks every dependency. The request carries a host from
 ALLOWED_HOSTS (anything else is refused with 400 and logged as a security error) and
 X-Forwarded-Proto: https (otherwise SECURE_SSL_REDIRECT answers 301).
 """
@@ -9,6 +12,8 @@ X-Forwarded-Proto: https (otherwise SECURE_SSL_REDIRECT answers 301).
 import http.client
 import os
 import sys
+
+PATH = "/health/"
 
 
 def pick_host(allowed_hosts: str) -> str:
@@ -28,7 +33,7 @@ def main() -> int:
     host = pick_host(os.environ.get("ALLOWED_HOSTS", ""))
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=4)
     try:
-        conn.request("GET", "/robots.txt", headers={"Host": host, "X-Forwarded-Proto": "https"})
+        conn.request("GET", PATH, headers={"Host": host, "X-Forwarded-Proto": "https"})
         status = conn.getresponse().status
     except OSError as exc:
         print(f"unhealthy: {exc}", file=sys.stderr)
@@ -36,7 +41,7 @@ def main() -> int:
     finally:
         conn.close()
     if status != 200:
-        print(f"unhealthy: /robots.txt answered {status}", file=sys.stderr)
+        print(f"unhealthy: {PATH} answered {status}", file=sys.stderr)
         return 1
     return 0
 

@@ -25,7 +25,7 @@ from health_check.exceptions import ServiceUnavailable
 
 from archive.storage import is_s3
 from search.engines import EngineUnavailable, get_engine
-from search.outbox import outbox_summary, worker_seen_at
+from search.outbox import outbox_summary, worker_alive
 
 # Seconds a dependency gets before it counts as down: a readiness probe answers quickly.
 PROBE_TIMEOUT = 3.0
@@ -142,12 +142,8 @@ class IndexWorker(HealthCheck):
         await sync_to_async(self._check)()
 
     def _check(self):
-        seen = worker_seen_at()
-        if seen is None:
-            raise ServiceUnavailable("index worker never seen")
-        silence = (timezone.now() - seen).total_seconds()
-        if silence > settings.HEALTH_WORKER_MAX_SILENCE:
-            raise ServiceUnavailable(f"index worker silent for {silence:.0f} s")
+        if not worker_alive(max_silence=settings.HEALTH_WORKER_MAX_SILENCE):
+            raise ServiceUnavailable("no index worker heartbeat")
 
 
 def readiness_checks() -> list[type[HealthCheck]]:

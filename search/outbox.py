@@ -204,6 +204,12 @@ def worker_seen_at():
     return IndexerState.objects.filter(pk=1).values_list("worker_seen_at", flat=True).first()
 
 
+def worker_alive(*, max_silence: float) -> bool:
+    """Whether a worker wrote its heartbeat less than `max_silence` seconds ago."""
+    seen = worker_seen_at()
+    return seen is not None and (timezone.now() - seen).total_seconds() <= max_silence
+
+
 def embargoes_enqueue(*, today: date | None = None) -> int:
     """Queue the published items whose embargo ended since the last call (on its first call:
     every published item whose embargo has ended). At most one query a day does any work.
