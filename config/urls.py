@@ -8,6 +8,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from config.csp_reports import csp_report
 from home import views as home_views
 
 # Folders of MEDIA_ROOT that the development server serves to anyone (see below).
@@ -18,6 +19,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("sitemap.xml", home_views.sitemap, name="sitemap"),
     path("robots.txt", home_views.robots_txt, name="robots_txt"),
+    path(settings.CSP_REPORT_URI.lstrip("/"), csp_report, name="csp_report"),
     # OAI-PMH, IIIF and the open API: no language prefix (opendata/urls.py)
     path("", include("opendata.urls")),
 ]
