@@ -331,7 +331,7 @@ PERMISSIONS_POLICY = permissions_policy(frame_sources=CSP_FRAME_SOURCES)
 # "text" reads well in a terminal; "json" (production's default) writes one JSON object per
 # line for a log collector. Every line carries the request id; `fabrique.request` writes one
 # line per request (method, path, status, duration_ms).
-LOG_FORMAT = env("LOG_FORMAT", default="text")
+LOG_FORMAT = env("LOG_FORMAT", default="") or "text"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

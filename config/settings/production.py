@@ -39,7 +39,7 @@ SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 CONTENT_SECURITY_POLICY["DIRECTIVES"]["upgrade-insecure-requests"] = True  # noqa: F405
 
 LOGGING["root"]["level"] = env("LOG_LEVEL", default="INFO")  # noqa: F405
-LOGGING["handlers"]["console"]["formatter"] = env("LOG_FORMAT", default="json")  # noqa: F405
+LOGGING["handlers"]["console"]["formatter"] = env("LOG_FORMAT", default="") or "json"  # noqa: F405
 
 # Errors go to Sentry only when a DSN is given; nothing is sent anywhere otherwise.
 SENTRY_DSN = env("SENTRY_DSN", default="")
