@@ -27,9 +27,11 @@ REPORT_GROUP = "csp"
 
 
 def origin(url: str | None) -> str | None:
-    """`https://tile.example.org` for `https://tile.example.org/{z}/{x}/{y}.png`."""
+    """`https://tile.example.org` for `https://tile.example.org/{z}/{x}/{y}.png`; a Leaflet
+    subdomain placeholder (`{s}.tile.example.org`) becomes a wildcard."""
     if not url:
         return None
+    url = url.replace("{s}.", "*.")
     parts = urlsplit(url if "//" in url else f"https://{url}")
     return f"{parts.scheme}://{parts.netloc}" if parts.netloc else None
 

@@ -36,7 +36,10 @@ if env("REDIS_URL", default=""):
 # logs nobody out.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
-CONTENT_SECURITY_POLICY["DIRECTIVES"]["upgrade-insecure-requests"] = True  # noqa: F405
+# Behind TLS, any http:// subresource left in content is fetched over HTTPS. Not on a plain-HTTP
+# trial, where it would break the media served by a local MinIO.
+if SECURE_SSL_REDIRECT:
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["upgrade-insecure-requests"] = True  # noqa: F405
 
 LOGGING["root"]["level"] = env("LOG_LEVEL", default="INFO")  # noqa: F405
 LOGGING["handlers"]["console"]["formatter"] = env("LOG_FORMAT", default="") or "json"  # noqa: F405

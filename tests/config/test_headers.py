@@ -64,8 +64,11 @@ def test_the_admin_reports_violations_without_blocking(client, site_tree, empty_
     assert policy["frame-ancestors"] == ["'self'"]
 
 
-def test_media_on_s3_is_allowed_where_it_is_served_from():
-    from config.headers import media_origins
+def test_tiles_and_media_are_allowed_where_they_are_served_from():
+    from config.headers import media_origins, origin
+
+    assert origin("https://{s}.tile.example.org/{z}/{x}/{y}.png") == "https://*.tile.example.org"
+    assert origin("http://127.0.0.1:9/{z}/{x}/{y}.png") == "http://127.0.0.1:9"
 
     assert media_origins(
         bucket="media", endpoint_url="http://minio:9000", custom_domain="cdn.example.org", region=""
