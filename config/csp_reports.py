@@ -2,7 +2,8 @@
 
 Both formats are read: `application/csp-report` (the report-uri directive, one report per
 request) and `application/reports+json` (the Reporting API of report-to, a list of reports).
-Each violation becomes one structured log line on the `fabrique.csp` logger. Anyone can post
+Each violation becomes one structured log line on the `fabrique.csp` logger (a warning when
+the policy blocked something, info when it only reported). Anyone can post
 here, so the answer is always the same empty 204 whatever the body holds, a report's fields
 are cut short, and an IP that posts too often is refused (CSP_REPORT_RATE_LIMIT).
 """
@@ -94,8 +95,11 @@ def csp_report(request):
             payload = None
         for violation in violations(payload):
             if fields := clean(violation):
-                logger.warning(
-                    "CSP violation: %s blocked %s",
+                # Report-only policies (the admin's) report what is known and allowed.
+                level = logging.INFO if fields.get("disposition") == "report" else logging.WARNING
+                logger.log(
+                    level,
+                    "CSP violation: %s, %s",
                     fields.get("effective_directive") or fields.get("violated_directive", "?"),
                     fields.get("blocked_uri", "?"),
                     extra={"csp": fields},
