@@ -19,20 +19,7 @@ from axes.helpers import get_client_username
 from axes.models import AccessAttempt
 from axes.utils import reset
 
-
-def client_ip(request) -> str | None:
-    """The client's address: REMOTE_ADDR, or, behind TRUSTED_PROXY_COUNT proxies, the address
-    the outermost of them saw (the entries before it in X-Forwarded-For can be forged)."""
-    proxies = settings.TRUSTED_PROXY_COUNT
-    if proxies > 0:
-        forwarded = [
-            part.strip()
-            for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
-            if part.strip()
-        ]
-        if len(forwarded) >= proxies:
-            return forwarded[-proxies]
-    return request.META.get("REMOTE_ADDR")
+from accounts.addresses import client_ip
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,8 @@ from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 
 from django_ratelimit.core import is_ratelimited
 
-from accounts.lockout import client_ip, lockout_release, lockouts_recent
+from accounts.addresses import client_ip
+from accounts.lockout import lockout_release, lockouts_recent
 
 
 def may_unlock(user) -> bool:

@@ -9,6 +9,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from accounts import views as accounts_views
+from config.csp_reports import csp_report
 from home import views as home_views
 
 # Folders of MEDIA_ROOT that the development server serves to anyone (see below).
@@ -26,6 +27,7 @@ urlpatterns = [
     path("sitemap.xml", home_views.sitemap, name="sitemap"),
     path("robots.txt", home_views.robots_txt, name="robots_txt"),
     path("health/", include("health.urls")),
+    path(settings.CSP_REPORT_URI.lstrip("/"), csp_report, name="csp_report"),
     # OAI-PMH, IIIF and the open API: no language prefix (opendata/urls.py)
     path("", include("opendata.urls")),
 ]

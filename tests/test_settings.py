@@ -8,6 +8,7 @@ config/settings/base.py reads BASE_DIR/.env without overwriting what is already 
 explicit (even empty) value therefore wins over a developer's .env file.
 """
 
+import json
 import os
 import secrets
 import subprocess
@@ -32,6 +33,8 @@ SECURE_DEFAULTS = {
     "REDIS_URL": "",
     "CACHE_URL": "locmemcache://",
     "EMAIL_URL": "",
+    "SENTRY_DSN": "",
+    "LOG_FORMAT": "",
 }
 
 
@@ -192,3 +195,51 @@ def test_production_cannot_be_switched_to_debug_or_insecure_cookies(tmp_path, in
     assert session_secure == "True"
     assert csrf_secure == "True"
     assert session_httponly == "True"
+
+
+REQUEST_IN_PRODUCTION = (
+    "import django; django.setup(); "
+    "from django.test import Client; "
+    "Client().get('/robots.txt', HTTP_X_REQUEST_ID='trace-0003-abcd')"
+)
+
+
+def test_production_logs_each_request_as_one_json_line(tmp_path):
+    result = run(
+        ["-c", REQUEST_IN_PRODUCTION],
+        tmp_path,
+        SECRET_KEY=secret_key(),
+        ALLOWED_HOSTS="testserver",
+    )
+
+    assert result.returncode == 0, result.stderr
+    # Whitenoise may warn (no collected static files here) before logging is set up.
+    lines = [json.loads(line) for line in result.stderr.splitlines() if line.startswith("{")]
+    (line,) = [line for line in lines if line["logger"] == "fabrique.request"]
+    assert line["request_id"] == "trace-0003-abcd"
+    assert line["method"] == "GET" and line["path"] == "/robots.txt"
+    # Plain HTTP in production: redirected to HTTPS.
+    assert line["status"] == 301
+
+
+PRINT_SENTRY = (
+    "import django, sentry_sdk; django.setup(); print(sentry_sdk.get_client().is_active())"
+)
+
+
+def test_errors_go_to_sentry_only_when_a_dsn_is_set(tmp_path):
+    without = run(
+        ["-c", PRINT_SENTRY], tmp_path, SECRET_KEY=secret_key(), ALLOWED_HOSTS="example.org"
+    )
+    with_dsn = run(
+        ["-c", PRINT_SENTRY],
+        tmp_path,
+        SECRET_KEY=secret_key(),
+        ALLOWED_HOSTS="example.org",
+        SENTRY_DSN="https://public@127.0.0.1:9/1",
+    )
+
+    assert without.returncode == 0, without.stderr
+    assert without.stdout.strip() == "False"
+    assert with_dsn.returncode == 0, with_dsn.stderr
+    assert with_dsn.stdout.strip() == "True"

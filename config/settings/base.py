@@ -7,6 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 import environ
 
+from config.headers import content_security_policy, media_origins, permissions_policy
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 SITE_DIR = BASE_DIR / "site"
 
@@ -58,7 +60,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "config.requestlog.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "config.headers.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -69,6 +73,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "config.ratelimits.RateLimitMiddleware",
     # Last, so that it sees the login views' responses and swaps in the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -136,11 +141,12 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
-AXES_CLIENT_IP_CALLABLE = "accounts.lockout.client_ip"
+AXES_CLIENT_IP_CALLABLE = "accounts.addresses.client_ip"
 # Django's admin is not mounted: axes' own admin pages would be unreachable.
 AXES_ENABLE_ADMIN = False
-# Proxies in front of the site that append to X-Forwarded-For (a TLS proxy: 1). With 0 the
-# client is REMOTE_ADDR; behind a proxy that would lock every visitor together.
+# Proxies in front of the site that append to X-Forwarded-For (1 behind Caddy or nginx): the
+# visitor's IP is read that many entries from its right (accounts/addresses.py). With 0 the
+# client is REMOTE_ADDR; behind a proxy every visitor would share one lockout and one rate limit.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 # Who a locked-out person may write to (shown on the lockout page); empty: "an administrator".
 LOGIN_HELP_EMAIL = env("LOGIN_HELP_EMAIL", default="")
@@ -292,6 +298,17 @@ ARCHIVE_SEARCH = {
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://fabrique")}
 RATELIMIT_USE_CACHE = "default"
 
+# --- Rate limits (config/ratelimits.py) ------------------------------------------------------
+# Requests per IP and per period (django-ratelimit's "count/period", period s, m, h or d) to the
+# archive search, its suggestions (one per keystroke pause) and the open API; beyond, 429 with
+# Retry-After. Pages served from the page cache are never counted.
+SEARCH_RATE_LIMIT = env("SEARCH_RATE_LIMIT", default="30/m")
+SUGGEST_RATE_LIMIT = env("SUGGEST_RATE_LIMIT", default="120/m")
+API_RATE_LIMIT = env("API_RATE_LIMIT", default="120/m")
+CSP_REPORT_RATE_LIMIT = env("CSP_REPORT_RATE_LIMIT", default="30/m")
+# The visitor's IP for every per-client limit (TRUSTED_PROXY_COUNT above; accounts/addresses.py)
+RATELIMIT_IP_META_KEY = "accounts.addresses.client_ip"
+
 # --- Wagtail ---------------------------------------------------------------------------------
 WAGTAIL_SITE_NAME = "Fabrique"
 WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", default="http://127.0.0.1:8000")
@@ -311,7 +328,9 @@ WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAILLOCALIZE_SYNC_LIVE_STATUS_ON_TRANSLATE = False
-WAGTAILEMBEDS_RESPONSIVE_HTML = True
+# Off: Wagtail's responsive wrapper sets its ratio in a style attribute, which the
+# Content-Security-Policy refuses; site.css gives embedded players their ratio instead.
+WAGTAILEMBEDS_RESPONSIVE_HTML = False
 TAGGIT_CASE_INSENSITIVE = True
 
 # Map tiles come from a setting so that a network can use its own tile server; the directory
@@ -322,9 +341,59 @@ MAP_TILE_ATTRIBUTION = env(
     default='&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>',
 )
 
+# --- Security headers (config/headers.py) ----------------------------------------------------
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+CSP_REPORT_URI = "/csp-report/"
+# Players the Embed block may show in a frame (YouTube, Vimeo).
+CSP_FRAME_SOURCES = env.list(
+    "CSP_FRAME_SOURCES",
+    default=[
+        "https://www.youtube.com",
+        "https://www.youtube-nocookie.com",
+        "https://player.vimeo.com",
+    ],
+)
+CONTENT_SECURITY_POLICY = content_security_policy(
+    map_tile_url=MAP_TILE_URL,
+    media_sources=media_origins(
+        bucket=AWS_STORAGE_BUCKET_NAME,
+        endpoint_url=env("AWS_S3_ENDPOINT_URL", default=None),
+        custom_domain=env("AWS_S3_CUSTOM_DOMAIN", default=None),
+        region=env("AWS_S3_REGION_NAME", default=None),
+    )
+    + env.list("CSP_MEDIA_SOURCES", default=[]),
+    frame_sources=CSP_FRAME_SOURCES,
+    report_uri=CSP_REPORT_URI,
+)
+PERMISSIONS_POLICY = permissions_policy(frame_sources=CSP_FRAME_SOURCES)
+
+# --- Logs (config/requestlog.py) -------------------------------------------------------------
+# "text" reads well in a terminal; "json" (production's default) writes one JSON object per
+# line for a log collector. Every line carries the request id; `fabrique.request` writes one
+# line per request (method, path, status, duration_ms).
+LOG_FORMAT = env("LOG_FORMAT", default="") or "text"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "config.requestlog.RequestIdFilter"}},
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": LOG_FORMAT,
+        }
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="WARNING")},
+    "loggers": {
+        "fabrique.request": {"level": env("REQUEST_LOG_LEVEL", default="INFO")},
+    },
 }

@@ -19,3 +19,6 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 # tests/pg_plugin.py starts PostgreSQL and sets DATABASE_URL before these settings load.
 DATABASES = {"default": env.db("DATABASE_URL")}
 WAGTAILADMIN_BASE_URL = "http://testserver"
+# Tests that search many times in a row are not testing the rate limits, which
+# tests/config/test_ratelimits.py lowers again.
+SEARCH_RATE_LIMIT = SUGGEST_RATE_LIMIT = API_RATE_LIMIT = "100000/m"
