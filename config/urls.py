@@ -17,6 +17,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("sitemap.xml", home_views.sitemap, name="sitemap"),
+    path("sitemap-<slug:section>.xml", home_views.sitemap_section, name="sitemap_section"),
     path("robots.txt", home_views.robots_txt, name="robots_txt"),
     # OAI-PMH, IIIF and the open API: no language prefix (opendata/urls.py)
     path("", include("opendata.urls")),
