@@ -99,6 +99,7 @@ EXPECTED_PAGES = {
     "standardpage": 1,
     "contactpage": 1,
     "memberdirectorypage": 1,
+    "mappage": 1,
     "newsindexpage": 1,
     "newspage": 7,
     "programmeindexpage": 1,
@@ -302,9 +303,11 @@ def crawl(client, starts: list[str], *, limit: int | None = None) -> dict:
         content_type = response.get("Content-Type", "")
         if content_type.startswith("text/html"):
             hrefs = list(links_of(BeautifulSoup(response.content, "html.parser")))
-        elif path == "/sitemap.xml":
+        elif path.startswith("/sitemap"):
+            # The index (/sitemap.xml) names the section files, which list the pages.
             hrefs = re.findall(r"<loc>([^<]+)</loc>", response.content.decode())
-            sitemap_entries = len(hrefs)
+            if path != "/sitemap.xml":
+                sitemap_entries += len(hrefs)
         else:
             continue
         for href in hrefs:
