@@ -123,6 +123,26 @@ def test_every_language_serves_the_whole_site(demo_db, client, code):
         assert html.select_one("main").get_text(strip=True), page.url
 
 
+def test_the_heritage_map_serves_the_demo(demo_db, client, subtests):
+    for path, language in [
+        ("/fr/carte/", "fr"),
+        ("/en/map/", "en"),
+        ("/de/carte/", "de"),
+        ("/lb/carte/", "lb"),
+        ("/nl/carte/", "nl"),
+    ]:
+        with subtests.test(path=path):
+            response = client.get(path)
+            assert response.status_code == 200
+            html = BeautifulSoup(response.content, "html.parser")
+            assert html.select_one("[data-heritage-map]")["data-lang"] == language
+            # Without JavaScript: the demo's members and its archive's places, in a list.
+            assert len(html.select("section[aria-labelledby=map-members-title] li[id]")) == (
+                Member.objects.count()
+            )
+            assert html.select("section[aria-labelledby=map-items-title] li a")
+
+
 def test_english_is_translated_and_the_other_languages_show_the_french_pages(demo_db, client):
     english = client.get("/en/news/")
     german = client.get("/de/actualites/")
