@@ -61,6 +61,19 @@ def member_regions() -> list[str]:
     return list(Member.objects.order_by("region").values_list("region", flat=True).distinct())
 
 
+def public_item_counts_by_region(*, trade_ids: list[int] | None = None) -> list[dict]:
+    """Public items per region and country (largest first), optionally only those documenting
+    one of `trade_ids`: the heritage map's list, for visitors without the map."""
+    qs = ArchiveItem.objects.public().exclude(region="")
+    if trade_ids:
+        qs = qs.filter(trades__in=trade_ids)
+    return list(
+        qs.values("region", "country")
+        .annotate(count=models.Count("pk", distinct=True))
+        .order_by("-count", "region")
+    )
+
+
 # --- Archive items ------------------------------------------------------------------------
 # Who sees what, in one place: the admin workspace, choosers, public pages and file views all
 # go through these functions.

@@ -12,19 +12,26 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_http_methods
 
-from wagtail.contrib.sitemaps.views import sitemap as wagtail_sitemap
+from wagtail.contrib.sitemaps import views as wagtail_sitemaps
 
 from home import services
 from home.antispam import honeypot_filled, over_rate_limit
 from home.forms import RegistrationForm
 from home.models.registrations import Registration
 from home.selectors import slots_availability
-from home.sitemaps import AllLocalesSitemap
+from home.sitemaps import sitemaps
 
 
 @require_GET
 def sitemap(request):
-    return wagtail_sitemap(request, sitemaps={"pages": AllLocalesSitemap(request)})
+    """The index: one entry per file of each section (home/sitemaps.py)."""
+    return wagtail_sitemaps.index(request, sitemaps(request), sitemap_url_name="sitemap_section")
+
+
+@require_GET
+def sitemap_section(request, section: str):
+    """One file of a section; `?p=` pages through it. An unknown section or page is a 404."""
+    return wagtail_sitemaps.sitemap(request, sitemaps(request), section=section)
 
 
 @require_GET

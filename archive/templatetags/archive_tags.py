@@ -3,6 +3,7 @@
 from django import template
 from django.utils.translation import get_language_info
 
+from archive import structured_data
 from archive.transcripts import format_timestamp
 
 register = template.Library()
@@ -60,3 +61,11 @@ def language_name(code: str) -> str:
 def duration(total_seconds: int | None) -> str:
     """A recording's length, "MM:SS" or "H:MM:SS"."""
     return "" if total_seconds is None else format_timestamp(int(total_seconds) * 1000)
+
+
+@register.simple_tag(takes_context=True)
+def item_json_ld(context, item):
+    """The item page's schema.org block, for search engines."""
+    request = context["request"]
+    url = context.get("canonical_url") or request.build_absolute_uri(request.path)
+    return structured_data.json_ld_script(structured_data.item_json_ld(item, url=url))

@@ -1579,6 +1579,23 @@ PAGES = [
         },
     },
     {
+        "key": "map",
+        "model": "MapPage",
+        "parent": "home",
+        "slug": {"fr": "carte", "en": "map"},
+        "shared": {"show_members": True, "show_sites": True, "show_items": True},
+        "fr": {
+            "title": "Carte du patrimoine",
+            "intro": "Musées, sites des journées usines ouvertes et documents de l’archive : "
+            "le patrimoine industriel du réseau sur une seule carte, du Nord au Luxembourg.",
+        },
+        "en": {
+            "title": "Heritage map",
+            "intro": "Museums, open-factory sites and archive records: the network’s "
+            "industrial heritage on one map, from northern France to Luxembourg.",
+        },
+    },
+    {
         "key": "about",
         "model": "StandardPage",
         "parent": "home",

@@ -5,6 +5,7 @@ still loading when they run."""
 from home.models.base import HomePage, StandardPage
 from home.models.contact import ContactFormField, ContactPage
 from home.models.events import EventIndexPage, EventPage, EventSite
+from home.models.heritage_map import MapPage
 from home.models.members import MemberDirectoryPage
 from home.models.navigation import NavigationSettings
 from home.models.news import NewsIndexPage, NewsPage, NewsPageTag
@@ -23,6 +24,7 @@ __all__ = [
     "EventPage",
     "EventSite",
     "HomePage",
+    "MapPage",
     "MemberDirectoryPage",
     "NavigationSettings",
     "NewsIndexPage",

@@ -90,6 +90,7 @@ class HomePage(Page):
         "home.ProgrammeIndexPage",
         "home.EventIndexPage",
         "home.MemberDirectoryPage",
+        "home.MapPage",
         "home.ContactPage",
     ]
     max_count_per_parent = 1

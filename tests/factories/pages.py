@@ -21,6 +21,7 @@ from home.models import (
     EventPage,
     EventSite,
     HomePage,
+    MapPage,
     MemberDirectoryPage,
     NewsIndexPage,
     NewsPage,
@@ -176,6 +177,14 @@ class MemberDirectoryPageFactory(_PageFactory):
 
     title = "Les membres"
     intro = "Les institutions du réseau, sur la carte et en liste."
+
+
+class MapPageFactory(_PageFactory):
+    class Meta:
+        model = MapPage
+
+    title = "Carte du patrimoine"
+    intro = "Les membres, les sites des journées portes ouvertes et les lieux de l’archive."
 
 
 class ContactPageFactory(_PageFactory):

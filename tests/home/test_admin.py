@@ -19,6 +19,7 @@ from home.models import (
     EventIndexPage,
     EventPage,
     HomePage,
+    MapPage,
     MemberDirectoryPage,
     NavigationSettings,
     NewsIndexPage,
@@ -34,6 +35,7 @@ from tests.factories import (
     EventIndexPageFactory,
     EventPageFactory,
     EventSiteFactory,
+    MapPageFactory,
     MemberDirectoryPageFactory,
     MemberFactory,
     NewsIndexPageFactory,
@@ -79,6 +81,7 @@ def full_tree(site_tree):
         EventIndexPage: event_index,
         EventPage: event,
         MemberDirectoryPage: MemberDirectoryPageFactory(parent=home, slug="membres"),
+        MapPage: MapPageFactory(parent=home, slug="carte"),
         ContactPage: contact,
     }
     return SimpleNamespace(pages=pages, **vars(site_tree))
@@ -116,6 +119,7 @@ SECTION_TYPES = {
     ProgrammeIndexPage: "intro",
     EventIndexPage: "intro",
     MemberDirectoryPage: "intro",
+    MapPage: "show_items",
     ContactPage: "to_address",
 }
 
@@ -190,6 +194,7 @@ def test_a_second_section_of_a_kind_cannot_be_added(editor, full_tree):
         EventIndexPage,
         EventPage,
         MemberDirectoryPage,
+        MapPage,
         ContactPage,
     ],
     ids=lambda m: m.__name__,

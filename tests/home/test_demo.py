@@ -99,6 +99,7 @@ EXPECTED_PAGES = {
     "standardpage": 1,
     "contactpage": 1,
     "memberdirectorypage": 1,
+    "mappage": 1,
     "newsindexpage": 1,
     "newspage": 7,
     "programmeindexpage": 1,
@@ -120,6 +121,26 @@ def test_every_language_serves_the_whole_site(demo_db, client, code):
         assert html.html["lang"] == code, page.url
         assert html.title.get_text().startswith(f"{page.title} – "), page.url
         assert html.select_one("main").get_text(strip=True), page.url
+
+
+def test_the_heritage_map_serves_the_demo(demo_db, client, subtests):
+    for path, language in [
+        ("/fr/carte/", "fr"),
+        ("/en/map/", "en"),
+        ("/de/carte/", "de"),
+        ("/lb/carte/", "lb"),
+        ("/nl/carte/", "nl"),
+    ]:
+        with subtests.test(path=path):
+            response = client.get(path)
+            assert response.status_code == 200
+            html = BeautifulSoup(response.content, "html.parser")
+            assert html.select_one("[data-heritage-map]")["data-lang"] == language
+            # Without JavaScript: the demo's members and its archive's places, in a list.
+            assert len(html.select("section[aria-labelledby=map-members-title] li[id]")) == (
+                Member.objects.count()
+            )
+            assert html.select("section[aria-labelledby=map-items-title] li a")
 
 
 def test_english_is_translated_and_the_other_languages_show_the_french_pages(demo_db, client):
@@ -302,9 +323,11 @@ def crawl(client, starts: list[str], *, limit: int | None = None) -> dict:
         content_type = response.get("Content-Type", "")
         if content_type.startswith("text/html"):
             hrefs = list(links_of(BeautifulSoup(response.content, "html.parser")))
-        elif path == "/sitemap.xml":
+        elif path.startswith("/sitemap"):
+            # The index (/sitemap.xml) names the section files, which list the pages.
             hrefs = re.findall(r"<loc>([^<]+)</loc>", response.content.decode())
-            sitemap_entries = len(hrefs)
+            if path != "/sitemap.xml":
+                sitemap_entries += len(hrefs)
         else:
             continue
         for href in hrefs:

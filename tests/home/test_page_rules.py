@@ -36,6 +36,7 @@ from home.models import (
     EventPage,
     EventSite,
     HomePage,
+    MapPage,
     MemberDirectoryPage,
     NavigationSettings,
     NewsIndexPage,
@@ -51,6 +52,7 @@ from home.models import (
 from tests.factories import (
     ContactPageFactory,
     EventIndexPageFactory,
+    MapPageFactory,
     MemberDirectoryPageFactory,
     NewsIndexPageFactory,
     ProgrammeIndexPageFactory,
@@ -66,6 +68,7 @@ EXPECTED_SUBPAGES = {
         ProgrammeIndexPage,
         EventIndexPage,
         MemberDirectoryPage,
+        MapPage,
         ContactPage,
     },
     StandardPage: {StandardPage},
@@ -76,6 +79,7 @@ EXPECTED_SUBPAGES = {
     EventIndexPage: {EventPage},
     EventPage: set(),
     MemberDirectoryPage: set(),
+    MapPage: set(),
     ContactPage: set(),
 }
 OUR_PAGE_TYPES = [model for model in EXPECTED_SUBPAGES if model is not Page]
@@ -110,6 +114,7 @@ class PageTreeRulesTests(WagtailPageTestCase):
             ProgrammeIndexPage,
             EventIndexPage,
             MemberDirectoryPage,
+            MapPage,
             ContactPage,
         ):
             self.assertAllowedParentPageTypes(section, {HomePage})
@@ -130,6 +135,7 @@ def test_a_second_home_page_cannot_be_added_at_the_root(site_tree):
         (ProgrammeIndexPage, ProgrammeIndexPageFactory),
         (EventIndexPage, EventIndexPageFactory),
         (MemberDirectoryPage, MemberDirectoryPageFactory),
+        (MapPage, MapPageFactory),
         (ContactPage, ContactPageFactory),
     ],
 )

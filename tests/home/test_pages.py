@@ -221,7 +221,10 @@ class TestWholeSite:
             sync.sync_trees()
         assert Page.objects.filter(slug="brouillon", alias_of__isnull=False).count() == 3
 
-        response = client.get("/sitemap.xml")
+        index = ET.fromstring(client.get("/sitemap.xml").content)  # noqa: S314 - our own
+        files = {loc.text for loc in index.findall("sm:sitemap/sm:loc", SITEMAP_NS)}
+        assert "http://testserver/sitemap-pages.xml" in files
+        response = client.get("/sitemap-pages.xml")
 
         assert response.status_code == 200
         sitemap = ET.fromstring(response.content)  # noqa: S314 - our own response
