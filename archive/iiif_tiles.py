@@ -31,7 +31,7 @@ from PIL import Image as PILImage
 from archive.metadata import public_pixels
 from archive.models import CustomImage
 from archive.selectors import images_on_public_items, item_image_ids
-from archive.storage import delete_prefix, public_storage, write_object
+from archive.storage import child_folders, delete_prefix, public_storage, write_object
 
 TILE = 512
 PREFIX = "iiif"
@@ -284,6 +284,14 @@ def iiif_tiles_sync(item_ids: list[int] | None = None, image_ids: list[int] | No
             tiles_remove(image_id=image_id)
             removed += 1
     return {"made": made, "removed": removed}
+
+
+def tiles_sync_all() -> dict:
+    """`iiif_tiles_sync` of every image a public item shows and of every image that has tiles:
+    makes what is missing (an embargo that ended by itself, images published before tiles
+    existed) and removes what no public item shows any more."""
+    tiled = {int(name) for name in child_folders(public_storage(), f"{PREFIX}/") if name.isdigit()}
+    return iiif_tiles_sync.call(image_ids=sorted(images_on_public_items() | tiled))
 
 
 def tiles_sync_on_commit(*, item_ids: Iterable[int] = (), image_ids: Iterable[int] = ()) -> None:

@@ -68,6 +68,24 @@ def delete_prefix(storage: Storage, prefix: str) -> None:
             delete_prefix(storage, f"{prefix}{folder}/")
 
 
+def child_folders(storage: Storage, prefix: str) -> list[str]:
+    """The names of the folders right under `prefix` (which ends with "/"), without listing
+    the objects inside them."""
+    if is_s3(storage):
+        root = s3_key(storage, prefix)
+        pages = s3_client(storage).get_paginator("list_objects_v2")
+        folders = []
+        for page in pages.paginate(Bucket=storage.bucket_name, Prefix=root, Delimiter="/"):
+            folders += [
+                p["Prefix"][len(root) :].rstrip("/") for p in page.get("CommonPrefixes", [])
+            ]
+        return folders
+    try:
+        return storage.listdir(prefix)[0]
+    except FileNotFoundError:
+        return []
+
+
 def s3_client(storage):
     return storage.connection.meta.client
 

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from iiif_prezi3 import Collection, Manifest
 
@@ -50,7 +51,8 @@ def _none(*values: str) -> dict[str, list[str]]:
     return {"none": [value for value in values if value]}
 
 
-def _entry(label, value: dict) -> dict:
+def _entry(label: str, value: dict) -> dict:
+    """A metadata entry whose `label` (marked with gettext_noop) is given in every language."""
     return {"label": _translated(lambda: _(label)), "value": value}
 
 
@@ -161,21 +163,21 @@ def _place(item: ArchiveItem) -> str:
 
 def _metadata(item: ArchiveItem) -> list[dict]:
     member = item.institution.member
-    entries = [_entry("Kind", _translated(item.get_kind_display))]
+    entries = [_entry(gettext_noop("Kind"), _translated(item.get_kind_display))]
     if item.date_display:
-        entries.append(_entry("Date", _translated(lambda: item.date_display)))
+        entries.append(_entry(gettext_noop("Date"), _translated(lambda: item.date_display)))
     if _place(item):
-        entries.append(_entry("Place", _translated(lambda: _place(item))))
+        entries.append(_entry(gettext_noop("Place"), _translated(lambda: _place(item))))
     trades = _trades(item)
     if trades:
-        entries.append(_entry("Trades", trades))
-    entries.append(_entry("Institution", _none(member.name)))
+        entries.append(_entry(gettext_noop("Trades"), trades))
+    entries.append(_entry(gettext_noop("Institution"), _none(member.name)))
     if item.kind == ArchiveItem.Kind.ORAL_HISTORY:
         if item.narrators:
-            entries.append(_entry("Narrators", _none(item.narrators)))
+            entries.append(_entry(gettext_noop("Narrators"), _none(item.narrators)))
         if item.interviewers:
-            entries.append(_entry("Interviewers", _none(item.interviewers)))
-    entries.append(_entry("Identifier", _none(item.identifier)))
+            entries.append(_entry(gettext_noop("Interviewers"), _none(item.interviewers)))
+    entries.append(_entry(gettext_noop("Identifier"), _none(item.identifier)))
     return entries
 
 

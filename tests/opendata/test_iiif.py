@@ -19,6 +19,7 @@ from types import SimpleNamespace
 
 from django.conf import settings
 from django.core.files.storage import default_storage
+from django.core.management import call_command
 
 import pytest
 from bs4 import BeautifulSoup
@@ -457,3 +458,18 @@ def test_the_item_page_links_its_manifest_and_zooms_on_the_tiles(client, archive
 def test_institution_without_public_items_is_an_empty_collection(client, db):
     InstitutionFactory(code="VIDE", member=MemberFactory(name="Vide"))
     assert client.get("/iiif/collection/VIDE").json()["items"] == []
+
+
+def test_the_daily_command_makes_missing_tiles_and_removes_stale_ones(local_storage, world):
+    # Published without the after-commit work (as before tiles existed, or an embargo that
+    # ended by itself): no tiles yet.
+    item = ArchiveItemFactory(institution=world.a, status=ArchiveItem.Status.PUBLISHED, images=1)
+    public = item.images.get().image_id
+    assert iiif_tiles.tiles_descriptor(image_id=public) is None
+    draft = ArchiveItemFactory(institution=world.a, images=1)
+    stale = draft.images.get().image
+    iiif_tiles.tiles_generate(image=stale)
+
+    call_command("iiif_tiles", stdout=io.StringIO())
+    assert iiif_tiles.tiles_descriptor(image_id=public)["width"] == 640
+    assert not list(list_objects(local_storage, iiif_tiles.image_prefix(stale.pk)))
