@@ -18,11 +18,13 @@ from __future__ import annotations
 
 import io
 import json
+import logging
 import math
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from django_tasks import task
@@ -32,6 +34,8 @@ from archive.metadata import public_pixels
 from archive.models import CustomImage
 from archive.selectors import images_on_public_items, item_image_ids
 from archive.storage import child_folders, delete_prefix, public_storage, write_object
+
+logger = logging.getLogger(__name__)
 
 TILE = 512
 PREFIX = "iiif"
@@ -277,13 +281,20 @@ def iiif_tiles_sync(item_ids: list[int] | None = None, image_ids: list[int] | No
     wanted = images_on_public_items(ids=ids)
     images = CustomImage.objects.in_bulk(wanted)
     made = removed = 0
+    failed = []
     for image_id in sorted(ids):
-        if image_id in images:
-            made += tiles_generate(image=images[image_id])
-        else:
+        if image_id not in images:
             tiles_remove(image_id=image_id)
             removed += 1
-    return {"made": made, "removed": removed}
+            continue
+        try:
+            made += tiles_generate(image=images[image_id])
+        except (OSError, ValidationError):
+            # A lost or unreadable original must not keep the other images from their tiles;
+            # its service answers 404 until it is fixed (storage_audit reports lost originals).
+            logger.exception("IIIF tiles of image %s could not be made.", image_id)
+            failed.append(image_id)
+    return {"made": made, "removed": removed, **({"failed": failed} if failed else {})}
 
 
 def tiles_sync_all() -> dict:

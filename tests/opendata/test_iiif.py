@@ -21,19 +21,22 @@ from django.conf import settings
 from django.core.files.storage import default_storage
 from django.core.management import call_command
 
+from wagtail.models import Locale
+
 import pytest
 from bs4 import BeautifulSoup
 from iiif_prezi3 import Collection, Manifest
 from PIL import ExifTags, Image
 
 from archive import erasure, iiif_tiles, services
-from archive.models import ArchiveItem, ItemImage, SavoirFaireStep
+from archive.models import ArchiveItem, ItemImage, SavoirFaireStep, Trade
 from archive.storage_audit import list_objects, storage_audit
 from tests.archive.test_privacy import ICC, assert_no_personal_metadata, stored_image
 from tests.factories.archive import (
     ArchiveItemFactory,
     InstitutionFactory,
     MemberFactory,
+    TradeFactory,
     moderator,
 )
 from tests.factories.items import ConsentFactory, MediaFileFactory, TranscriptSegmentFactory
@@ -85,6 +88,17 @@ def s3_cors(storage):
     )
 
 
+def trade_in_languages(name: str, **translations) -> Trade:
+    """A trade of the vocabulary, in French, translated (as wagtail-localize does) into the
+    languages given."""
+    trade = TradeFactory(name=name, locale=Locale.objects.get_or_create(language_code="fr")[0])
+    for language, label in translations.items():
+        copy = trade.copy_for_translation(Locale.objects.get_or_create(language_code=language)[0])
+        copy.name = label
+        copy.save()
+    return trade
+
+
 @pytest.fixture
 def world(db):
     """Two member institutions, A (CMSH) and B (TISS), and a moderator."""
@@ -120,6 +134,8 @@ def archive(any_storage, world, committed):
     photo.credit_line = "Coll. Centre minier, photo J. Martin"
     photo.date_approximate, photo.year_from, photo.year_to = True, 1950, 1960
     photo.place_name, photo.commune, photo.country = "Fosse 9", "Oignies", "FR"
+    photo.save()
+    photo.trades.set([trade_in_languages("Mineur de fond", en="Miner", de="Bergmann")])
     photo.save()
 
     interview = ArchiveItemFactory(institution=a, kind=ArchiveItem.Kind.ORAL_HISTORY)
@@ -261,14 +277,21 @@ def test_the_photo_manifest_speaks_five_languages_and_credits_its_institution(cl
     response = client.get(f"/iiif/{archive.photo.identifier}/manifest")
     data = response.json()
     assert data["@context"] == "http://iiif.io/api/presentation/3/context.json"
-    labels = {tuple(entry["label"]): entry for entry in data["metadata"]}
     date = next(e for e in data["metadata"] if e["label"].get("en") == ["Date"])
     assert set(date["label"]) == {"fr", "en", "de", "lb", "nl"}
     assert date["value"]["en"] == ["c. 1950–1960"]
     place = next(e for e in data["metadata"] if e["label"].get("en") == ["Place"])
     assert place["value"]["fr"] == ["Fosse 9, Oignies (France)"]
     assert place["value"]["de"] == ["Fosse 9, Oignies (Frankreich)"]
-    assert labels
+    trades = next(e for e in data["metadata"] if e["label"].get("en") == ["Trades"])
+    assert trades["label"]["de"] == ["Berufe"]
+    assert trades["value"] == {
+        "fr": ["Mineur de fond"],
+        "en": ["Miner"],
+        "de": ["Bergmann"],
+        "lb": ["Mineur de fond"],  # not translated: the vocabulary's own name
+        "nl": ["Mineur de fond"],
+    }
     assert data["requiredStatement"]["value"] == {"none": ["Coll. Centre minier, photo J. Martin"]}
     provider = data["provider"][0]
     assert provider["homepage"][0]["id"] == "https://centre-minier.example/"
