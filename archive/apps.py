@@ -45,4 +45,7 @@ class ArchiveConfig(AppConfig):
             signal.connect(
                 iiif_tiles.on_consent_changed, sender=Consent, dispatch_uid=f"iiif-c-{id(signal)}"
             )
-        post_delete.connect(iiif_tiles.on_image_deleted, sender=CustomImage, dispatch_uid="iiif-x")
+        for signal in (post_save, post_delete):
+            signal.connect(
+                iiif_tiles.on_image_changed, sender=CustomImage, dispatch_uid=f"iiif-x-{id(signal)}"
+            )

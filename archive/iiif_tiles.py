@@ -343,5 +343,7 @@ def on_consent_changed(sender, instance, **kwargs):
     tiles_sync_on_commit(item_ids=[instance.item_id])
 
 
-def on_image_deleted(sender, instance, **kwargs):
+def on_image_changed(sender, instance, **kwargs):
+    # A new file for the image (the descriptor names the original its tiles came from), or
+    # the image deleted.
     tiles_sync_on_commit(image_ids=[instance.pk])
