@@ -21,3 +21,31 @@ class ArchiveConfig(AppConfig):
 
         post_save.connect(forget_member_count, sender=Member, weak=False, dispatch_uid="mc-s")
         post_delete.connect(forget_member_count, sender=Member, weak=False, dispatch_uid="mc-d")
+
+        self._connect_iiif_tiles()
+
+    def _connect_iiif_tiles(self):
+        from django.db.models.signals import post_delete, post_save, pre_delete
+
+        from archive import iiif_tiles
+        from archive.models import ArchiveItem, Consent, CustomImage, ItemImage, SavoirFaireStep
+        from archive.signals import items_changed
+
+        post_save.connect(iiif_tiles.on_item_saved, sender=ArchiveItem, dispatch_uid="iiif-i")
+        pre_delete.connect(iiif_tiles.on_item_deleting, sender=ArchiveItem, dispatch_uid="iiif-d")
+        items_changed.connect(iiif_tiles.on_items_changed, dispatch_uid="iiif-bulk")
+        for part in (ItemImage, SavoirFaireStep):
+            for signal in (post_save, post_delete):
+                signal.connect(
+                    iiif_tiles.on_item_part_changed,
+                    sender=part,
+                    dispatch_uid=f"iiif-{part.__name__}-{id(signal)}",
+                )
+        for signal in (post_save, post_delete):
+            signal.connect(
+                iiif_tiles.on_consent_changed, sender=Consent, dispatch_uid=f"iiif-c-{id(signal)}"
+            )
+        for signal in (post_save, post_delete):
+            signal.connect(
+                iiif_tiles.on_image_changed, sender=CustomImage, dispatch_uid=f"iiif-x-{id(signal)}"
+            )

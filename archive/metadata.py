@@ -34,15 +34,20 @@ def without_metadata(pillow: PILImage.Image) -> PILImage.Image:
     return clean
 
 
+def public_pixels(image_file) -> tuple[PILImage.Image, str]:
+    """The first frame of a photo (path or binary file) as the public may see it: EXIF
+    orientation applied to the pixels, `without_metadata`; with the source's format."""
+    if hasattr(image_file, "seek"):
+        image_file.seek(0)
+    with open_photo(image_file) as image:
+        return without_metadata(ImageOps.exif_transpose(image)), image.format
+
+
 def strip_metadata(image_file) -> bytes:
     """A public copy of a photo (path or binary file): same format (a phone's MPO becomes a
     JPEG), first frame, EXIF orientation applied to the pixels, `without_metadata`. The
     pixels are re-encoded, which also drops anything hidden after the image data."""
-    if hasattr(image_file, "seek"):
-        image_file.seek(0)
-    with open_photo(image_file) as image:
-        source_format = image.format
-        clean = without_metadata(ImageOps.exif_transpose(image))
+    clean, source_format = public_pixels(image_file)
     output_format = "JPEG" if source_format == "MPO" else source_format
     options = dict(_SAVE_OPTIONS[output_format])
     if "icc_profile" in clean.info:

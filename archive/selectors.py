@@ -320,6 +320,21 @@ def item_media_ids(*, item_id: int) -> set[int]:
     }
 
 
+def images_on_public_items(*, ids: Iterable[int] | None = None, now=None) -> set[int]:
+    """Those of `ids` (all when None) that a public item shows (`ArchiveItem.objects.public`):
+    the images whose public derivatives (IIIF tiles) may exist."""
+    public = ArchiveItem.objects.public(now=now).values("pk")
+    photos = ItemImage.objects.filter(item__in=public)
+    steps = SavoirFaireStep.objects.filter(item__in=public, image__isnull=False)
+    if ids is not None:
+        ids = list(ids)
+        photos, steps = photos.filter(image_id__in=ids), steps.filter(image_id__in=ids)
+    return {
+        *photos.values_list("image_id", flat=True).distinct(),
+        *steps.values_list("image_id", flat=True).distinct(),
+    }
+
+
 def _foreign_keys_to(model) -> list[tuple[type, object]]:
     """(model, field) for every foreign key or one-to-one field of any installed model that
     points to `model`, hidden ones (related_name="+") and many-to-many tables included."""

@@ -4,9 +4,11 @@ without holding it in memory."""
 
 import io
 import re
+import shutil
 import uuid
 
-from django.core.files.storage import Storage
+from django.conf import settings
+from django.core.files.storage import FileSystemStorage, Storage, default_storage, storages
 from django.utils import timezone
 
 from archive.formats import MediaKind, accepted_extensions
@@ -21,6 +23,67 @@ def is_s3(storage: Storage) -> bool:
     except ImportError:  # pragma: no cover - django-storages is a dependency
         return False
     return isinstance(storage, S3Storage)
+
+
+def public_storage() -> Storage:
+    """Where public derivatives go (image renditions, IIIF tiles): the storage Wagtail writes
+    renditions to (WAGTAILIMAGES_RENDITION_STORAGE: plain, cacheable URLs on S3), else the
+    default storage."""
+    name = getattr(settings, "WAGTAILIMAGES_RENDITION_STORAGE", None)
+    if isinstance(name, str) and name in settings.STORAGES:
+        return storages[name]
+    return default_storage
+
+
+def write_object(storage: Storage, name: str, data: bytes, *, content_type: str) -> None:
+    """Store `data` under exactly `name`, replacing what is there: a derivative rebuilt from
+    its source keeps its key (Storage.save would pick another name for a taken one)."""
+    if is_s3(storage):
+        s3_client(storage).put_object(
+            Bucket=storage.bucket_name,
+            Key=s3_key(storage, name),
+            Body=data,
+            ContentType=content_type,
+            CacheControl="public, max-age=3600",
+        )
+        return
+    if storage.exists(name):
+        storage.delete(name)
+    storage.save(name, io.BytesIO(data))
+
+
+def delete_prefix(storage: Storage, prefix: str) -> None:
+    """Delete every object whose name starts with `prefix` (which ends with "/")."""
+    if not prefix.endswith("/") or prefix == "/":
+        raise ValueError(f"Invalid prefix: {prefix!r}")
+    if is_s3(storage):
+        storage.bucket.objects.filter(Prefix=s3_key(storage, prefix)).delete()
+    elif isinstance(storage, FileSystemStorage):
+        shutil.rmtree(storage.path(prefix), ignore_errors=True)
+    else:
+        folders, files = storage.listdir(prefix)
+        for name in files:
+            storage.delete(prefix + name)
+        for folder in folders:
+            delete_prefix(storage, f"{prefix}{folder}/")
+
+
+def child_folders(storage: Storage, prefix: str) -> list[str]:
+    """The names of the folders right under `prefix` (which ends with "/"), without listing
+    the objects inside them."""
+    if is_s3(storage):
+        root = s3_key(storage, prefix)
+        pages = s3_client(storage).get_paginator("list_objects_v2")
+        folders = []
+        for page in pages.paginate(Bucket=storage.bucket_name, Prefix=root, Delimiter="/"):
+            folders += [
+                p["Prefix"][len(root) :].rstrip("/") for p in page.get("CommonPrefixes", [])
+            ]
+        return folders
+    try:
+        return storage.listdir(prefix)[0]
+    except FileNotFoundError:
+        return []
 
 
 def s3_client(storage):

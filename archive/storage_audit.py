@@ -4,6 +4,8 @@ Every file the site writes to the default storage is named by a row: archive rec
 documents by `MediaFile.key`, Wagtail's original images by `CustomImage.file`, their
 renditions by `CustomRendition.file`, documents and admin avatars by their models' file
 fields, and a file of Wagtail's multiple upload waiting for its form by `UploadedFile.file`.
+IIIF tiles (archive/iiif_tiles.py) have no row each: those under `iiif/<image pk>/` belong
+while a public item shows the image, and are abandoned (orphans) otherwise.
 The audit lists, under the prefixes those files live in, the objects no row names (orphans:
 a failed deletion after commit, an upload abandoned half-way, a crash between storing and
 saving) and the rows whose object is gone (a broken image or recording).
@@ -40,8 +42,9 @@ from wagtail.images import get_image_model
 from wagtail.models import UploadedFile
 from wagtail.users.models import UserProfile
 
-from archive import uploads
-from archive.models import MediaFile
+from archive import iiif_tiles, uploads
+from archive.models import CustomImage, MediaFile
+from archive.selectors import images_on_public_items
 from archive.storage import is_s3
 
 DEFAULT_GRACE = timedelta(hours=24)
@@ -73,6 +76,40 @@ class Source:
         found = self.model._base_manager.filter(**{f"{self.field}__in": names})
         return set(found.values_list(self.field, flat=True))
 
+    def keeps(self, name: str) -> bool:
+        """Whether an object no row names belongs all the same (see TileSource)."""
+        return False
+
+
+@dataclass(frozen=True)
+class TileSource(Source):
+    """IIIF tiles: kept while their image is on a public item (`images_on_public_items`),
+    read when the audit starts, like the rows."""
+
+    image_ids: frozenset[int] = frozenset()
+
+    @classmethod
+    def now(cls, label, prefix: str) -> TileSource:
+        return cls(
+            label, prefix, CustomImage, "file", image_ids=frozenset(images_on_public_items())
+        )
+
+    def rows(self) -> Iterator[tuple[object, str]]:
+        return iter(())
+
+    def rows_naming(self, names: list[str]) -> set[str]:
+        owners = {name: _tile_image_id(name) for name in names}
+        public = images_on_public_items(ids={pk for pk in owners.values() if pk is not None})
+        return {name for name, pk in owners.items() if pk in public}
+
+    def keeps(self, name: str) -> bool:
+        return _tile_image_id(name) in self.image_ids
+
+
+def _tile_image_id(name: str) -> int | None:
+    parts = name.split("/", 2)
+    return int(parts[1]) if len(parts) == 3 and parts[1].isdigit() else None
+
 
 def sources() -> list[Source]:
     """What the site stores, and under which prefixes. Prefixes come from the code that
@@ -92,6 +129,7 @@ def sources() -> list[Source]:
             "file",
             in_progress=True,
         ),
+        TileSource.now(_("IIIF tiles"), f"{iiif_tiles.PREFIX}/"),
     ]
 
 
@@ -283,6 +321,8 @@ def storage_audit(
             listed.add(obj.name)
             area.objects += 1
             area.bytes += obj.size
+            if area.source.keeps(obj.name):
+                continue
             if obj.name in named:
                 source, pk = named[obj.name]
                 if source.in_progress and now - obj.modified >= grace:

@@ -66,7 +66,9 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    # Django's LocaleMiddleware, except that a 404 of the open data endpoints (no language
+    # prefix) stays a 404 instead of a redirect to a page (opendata/middleware.py)
+    "opendata.middleware.OpenDataLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -79,8 +81,12 @@ MIDDLEWARE = [
 ]
 
 # The open data endpoints (opendata/urls.py) are read by viewers, harvesters and scripts on other
-# sites: any origin may GET them, without credentials. Nothing else is shared across origins.
-CORS_URLS_REGEX = r"^/(oai|iiif|api)/"
+# sites: any origin may GET them, without credentials; so may the recordings and captions IIIF
+# manifests point to (archive/urls.py, any language). Nothing else is shared across origins.
+CORS_URLS_REGEX = (
+    r"^/(oai|iiif|api)/"
+    r"|^/[a-z-]+/archive/[^/]+/(media/|steps/[0-9]+/media/|captions\.vtt$)"
+)
 CORS_ALLOW_ALL_ORIGINS = True
 CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
 CORS_ALLOW_CREDENTIALS = False
