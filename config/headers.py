@@ -60,7 +60,8 @@ def content_security_policy(
     upgrade_insecure_requests: bool = False,
 ) -> dict:
     """The policy, as django-csp's CONTENT_SECURITY_POLICY setting."""
-    images = [SELF, *filter(None, [origin(map_tile_url)]), *media_sources]
+    # data: for images only: Leaflet swaps a tile it drops for a 1-pixel data: GIF (emptyImageUrl).
+    images = [SELF, "data:", *filter(None, [origin(map_tile_url)]), *media_sources]
     directives = {
         "default-src": [SELF],
         "script-src": [SELF],

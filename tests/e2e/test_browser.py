@@ -18,6 +18,7 @@ from wagtail.models import Collection, Locale, Page
 
 import pytest
 
+from config.headers import content_security_policy
 from home.models import EventSite
 from tests.factories.items import PublishedItemFactory, PublishedOralHistoryFactory
 from tests.factories.sites import SITE_PATHS, build_multilingual_site
@@ -59,9 +60,21 @@ def browser():
         instance.close()
 
 
+def use_unreachable_tiles(settings):
+    """Map tiles from a closed port, which the Content-Security-Policy allows like the real
+    tile host: the page is tested without tiles, not against a policy that blocks them."""
+    settings.MAP_TILE_URL = UNREACHABLE_TILES
+    settings.CONTENT_SECURITY_POLICY = content_security_policy(
+        map_tile_url=UNREACHABLE_TILES,
+        media_sources=[],
+        frame_sources=django_settings.CSP_FRAME_SOURCES,
+        report_uri=django_settings.CSP_REPORT_URI,
+    )
+
+
 @pytest.fixture
 def site(transactional_db, live_server, settings, empty_cache):
-    settings.MAP_TILE_URL = UNREACHABLE_TILES
+    use_unreachable_tiles(settings)
     ensure_wagtail_roots()
     return build_multilingual_site()
 

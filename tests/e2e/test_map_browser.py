@@ -18,6 +18,7 @@ from tests.e2e.test_browser import (  # noqa: F401  `browser` is a fixture used 
     browser,
     ensure_wagtail_roots,
     serious_violations,
+    use_unreachable_tiles,
 )
 from tests.factories import MapPageFactory, MemberFactory, TradeFactory
 from tests.factories.sites import build_site_tree
@@ -88,7 +89,7 @@ class FakeMapApi:
 
 @pytest.fixture
 def heritage(transactional_db, live_server, settings, empty_cache):
-    settings.MAP_TILE_URL = UNREACHABLE_TILES
+    use_unreachable_tiles(settings)
     ensure_wagtail_roots()
     tree = build_site_tree()
     TradeFactory(name="Tisserand", slug="tisserand")
