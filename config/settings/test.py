@@ -19,3 +19,6 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 # tests/pg_plugin.py starts PostgreSQL and sets DATABASE_URL before these settings load.
 DATABASES = {"default": env.db("DATABASE_URL")}
 WAGTAILADMIN_BASE_URL = "http://testserver"
+# Off by default: tests that share paths across databases would read each other's pages. The
+# page cache's own tests turn it on (tests/home/test_page_cache.py).
+PAGE_CACHE_SECONDS = 0
