@@ -343,4 +343,3 @@ def test_a_frontend_cache_gets_the_same_purge(
 
     root = shared_site.site.root_url
     assert sorted(purge_server) == sorted(root + p for p in paths_of("article", "news", "home"))
-
