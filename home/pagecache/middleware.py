@@ -61,6 +61,7 @@ class PageCacheMiddleware:
             if "Cache-Control" not in response:
                 add_never_cache_headers(response)
                 patch_cache_control(response, private=True)
+            response[store.HIT_HEADER] = "miss"
             return response
         headers = [(k, v) for k, v in response.items() if k.lower() not in _NOT_REPLAYED]
         entry = store.Entry.of(response.content, headers)

@@ -61,8 +61,9 @@ def member_changed(sender, instance, raw=False, **kwargs) -> None:
         purge_on_commit(affected.for_member(instance))
 
 
-def navigation_saved(sender, instance, raw=False, **kwargs) -> None:
-    if not raw:
+def navigation_saved(sender, instance, created=False, raw=False, **kwargs) -> None:
+    # Created empty by NavigationSettings.for_site() on a first read: nothing shown changes.
+    if not raw and not created:
         purge_on_commit(affected.everything())
 
 

@@ -39,7 +39,8 @@ def test_a_visitor_sends_every_form_from_pages_cached_for_someone_else(
     first = browser.new_context()
     warming = first.new_page()
     for path in paths:
-        assert warming.goto(live_server.url + path).headers["x-cache"] == "miss"
+        response = warming.goto(live_server.url + path)
+        assert (response.status, response.headers["x-cache"]) == (200, "miss"), path
     first.close()
 
     second = browser.new_context()
