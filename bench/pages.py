@@ -100,6 +100,7 @@ def json_from(output: str) -> dict:
 def dev_env() -> dict[str, str]:
     env = dict(os.environ)
     env["DJANGO_SETTINGS_MODULE"] = "config.settings.dev"
+    env["BENCH_BARE_VIEW"] = "True"
     return env
 
 
