@@ -44,6 +44,15 @@ PAGES = [
     ("members", "member directory", "MemberDirectoryPage"),
 ]
 
+# Any query string keeps a request out of the page cache (home/pagecache/): the page rows are
+# measured uncached with this one, the `home (cached)` row without it.
+UNCACHED = "?nocache=bench"
+# A minimal Django view behind the same middleware, enabled by BENCH_BARE_VIEW (config/urls.py):
+# the framework's limit on this machine.
+BARE_PATH = "/bench/bare/"
+# The archive search page with a query, measured like the pages.
+SEARCH_PATH = "/{lang}/search/?q=tissage"
+
 # Sub-commands the script runs in its own subprocesses (each needs a fresh Django setup).
 DISCOVER = "_discover"
 QUERIES = "_queries"
@@ -91,6 +100,7 @@ def json_from(output: str) -> dict:
 def dev_env() -> dict[str, str]:
     env = dict(os.environ)
     env["DJANGO_SETTINGS_MODULE"] = "config.settings.dev"
+    env["BENCH_BARE_VIEW"] = "True"
     return env
 
 
@@ -105,6 +115,7 @@ def production_env(static_root: Path) -> dict[str, str]:
         SECURE_HSTS_SECONDS="0",
         STATIC_ROOT=str(static_root),
         LOG_LEVEL="WARNING",
+        BENCH_BARE_VIEW="True",
     )
     return env
 
@@ -430,11 +441,19 @@ def pick_tool(choice: str) -> tuple[str, str]:
 def targets(args: argparse.Namespace, rows: list[Row]) -> list[Row]:
     if not args.only_url:
         found = discover_urls(args.lang)
+        home = found.get("home") or f"/{args.lang}/"
         for key, label, _model in PAGES:
-            url = found.get(key)
-            if key == "home" and url is None:
-                url = f"/{args.lang}/"
-            rows.append(Row(page=label, url=url, note="" if url else "no such page"))
+            url = home if key == "home" else found.get(key)
+            rows.append(
+                Row(
+                    page=label,
+                    url=url + UNCACHED if url else None,
+                    note="" if url else "no such page",
+                )
+            )
+        rows.append(Row(page="search", url=SEARCH_PATH.format(lang=args.lang)))
+        rows.append(Row(page="home (cached)", url=home))
+        rows.append(Row(page="bare view", url=BARE_PATH))
     for spec in args.url:
         label, sep, path = spec.partition("=")
         if not sep or not path.startswith("/"):
@@ -505,6 +524,10 @@ def main(argv: list[str]) -> int:
         "SQL/request: 2nd request, Django test client, config.settings.dev"
     )
     print(table(rows))
+    by_page = {r.page: r for r in rows}
+    cached, bare = by_page.get("home (cached)"), by_page.get("bare view")
+    if cached and bare and cached.rps and bare.rps:
+        print(f"\nhome (cached) / bare view: {cached.rps / bare.rps:.2f}x (target >= 0.9x)")
     if any(r.status and r.status >= 500 for r in rows) and server_log.strip():
         print("\nlast lines of the gunicorn log:\n" + server_log)
     if args.json:

@@ -12,5 +12,7 @@ class HomeConfig(AppConfig):
 
     def ready(self):
         from home import signals
+        from home.pagecache import receivers
 
         signals.connect()
+        receivers.connect()

@@ -105,3 +105,26 @@ def navigation_for(request, site, locale_id) -> dict:
     }
     cache.set(key, data, CACHE_TIMEOUT)
     return data
+
+
+def home_pages_for(request, site) -> dict[str, dict]:
+    """The home page of each language of `site` (its root page's translations): URL, full URL,
+    locale and whether it is live, by language code. Cached with the menus, so that pages
+    which are not Wagtail pages (archive, search) spend no query on their language links."""
+    key = f"fabrique:home-pages:{_generation()}:{site.pk}"
+    data = cache.get(key)
+    if data is not None:
+        return data
+    data = {
+        home.locale.language_code: {
+            "url": home.get_url(request),
+            "full_url": home.get_full_url(request),
+            "locale_id": home.locale_id,
+            "live": home.live,
+        }
+        for home in Page.objects.filter(
+            translation_key=site.root_page.translation_key
+        ).select_related("locale")
+    }
+    cache.set(key, data, CACHE_TIMEOUT)
+    return data

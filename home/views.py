@@ -1,15 +1,18 @@
-"""Views that are not pages: sitemap, robots.txt, registration form and cancel link."""
+"""Views that are not pages: sitemap, robots.txt, form token, registration form and cancel
+link."""
 
 from django.conf import settings
 from django.contrib import messages
 from django.core import signing
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import cache_control
+from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from wagtail.contrib.sitemaps import views as wagtail_sitemaps
@@ -44,6 +47,14 @@ def robots_txt(request):
         f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+@require_GET
+@never_cache
+def form_token(request):
+    """A CSRF token for this browser (and its cookie), for the forms of cached pages, which
+    hold none (site/static/js/forms.js)."""
+    return JsonResponse({"token": get_token(request)})
 
 
 def registration_form(request, page, slot):
@@ -110,7 +121,10 @@ def registration_form(request, page, slot):
         form=form,
         retention_days=settings.REGISTRATION_RETENTION_DAYS,
     )
-    return TemplateResponse(request, "home/registration_form.html", context, status=status)
+    response = TemplateResponse(request, "home/registration_form.html", context, status=status)
+    # Seats left and the deadline are live here: never kept by the page cache or a browser.
+    add_never_cache_headers(response)
+    return response
 
 
 @require_http_methods(["GET", "POST"])

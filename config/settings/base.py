@@ -64,6 +64,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "config.headers.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before sessions, CSRF and locale: a cached page skips them all (home/pagecache/).
+    "home.pagecache.middleware.PageCacheMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # Django's LocaleMiddleware, except that a 404 of the open data endpoints (no language
@@ -303,6 +305,26 @@ ARCHIVE_SEARCH = {
 # --- Cache -----------------------------------------------------------------------------------
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://fabrique")}
 RATELIMIT_USE_CACHE = "default"
+# The page cache (home/pagecache/, README "Production"): anonymous GETs of public pages, purged
+# URL by URL when what they show changes. Seconds an entry lives at most (0 turns it off); the
+# browser's max-age (0: it revalidates every time, answered with 304); paths after the language
+# prefix that are never cached (search results, token links).
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=3600)
+PAGE_CACHE_MAX_AGE = env.int("PAGE_CACHE_MAX_AGE", default=0)
+PAGE_CACHE_EXCLUDED_PATHS = ["/search/", "/newsletter/", "/registration/"]
+# A frontend cache (Varnish, nginx, a CDN) in front of the site gets the same purges through
+# wagtail.contrib.frontend_cache. FRONTEND_CACHE_PURGE_URL names an HTTP purger (Varnish, nginx
+# proxy_cache_purge); for Cloudflare, CloudFront or Azure set WAGTAILFRONTENDCACHE in a settings
+# module of your own (Wagtail's documentation lists their options).
+if env("FRONTEND_CACHE_PURGE_URL", default=""):
+    WAGTAILFRONTENDCACHE = {
+        "default": {
+            "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+            "LOCATION": env("FRONTEND_CACHE_PURGE_URL"),
+        }
+    }
+# Our purges already name every language's URL: Wagtail must not multiply each by the languages.
+WAGTAILFRONTENDCACHE_LANGUAGES = []
 
 # --- Rate limits (config/ratelimits.py) ------------------------------------------------------
 # Requests per IP and per period (django-ratelimit's "count/period", period s, m, h or d) to the
@@ -338,6 +360,8 @@ WAGTAILLOCALIZE_SYNC_LIVE_STATUS_ON_TRANSLATE = False
 # Content-Security-Policy refuses; site.css gives embedded players their ratio instead.
 WAGTAILEMBEDS_RESPONSIVE_HTML = False
 TAGGIT_CASE_INSENSITIVE = True
+# bench/pages.py turns this on to measure a minimal view beside the pages (config/urls.py).
+BENCH_BARE_VIEW = env.bool("BENCH_BARE_VIEW", default=False)
 
 # Map tiles come from a setting so that a network can use its own tile server; the directory
 # still lists members and places markers when tiles cannot be loaded.

@@ -22,3 +22,6 @@ WAGTAILADMIN_BASE_URL = "http://testserver"
 # Tests that search many times in a row are not testing the rate limits, which
 # tests/config/test_ratelimits.py lowers again.
 SEARCH_RATE_LIMIT = SUGGEST_RATE_LIMIT = API_RATE_LIMIT = "100000/m"
+# Off by default: tests that share paths across databases would read each other's pages. The
+# page cache's own tests turn it on (tests/home/test_page_cache.py).
+PAGE_CACHE_SECONDS = 0

@@ -18,6 +18,7 @@ from home.models.events import EventPage
 from home.models.news import NewsPage
 from home.models.programmes import ProgrammeSession
 from home.navigation import navigation_for
+from home.pagecache import store as pagecache
 
 
 class HomePage(Page):
@@ -111,15 +112,17 @@ class HomePage(Page):
             .order_by("-date", "-pk"),
             "lead_image",
         )[:3]
-        context["upcoming_sessions"] = ProgrammeSession.objects.upcoming(
-            locale_id=self.locale_id, now=now
-        )[:3]
-        context["upcoming_events"] = (
+        context["upcoming_sessions"] = sessions = list(
+            ProgrammeSession.objects.upcoming(locale_id=self.locale_id, now=now)[:3]
+        )
+        context["upcoming_events"] = events = list(
             EventPage.objects.live()
             .exclude(private)
             .filter(locale_id=self.locale_id, end__gte=now)
             .order_by("start")[:3]
         )
+        # Both lists change by themselves when the first of them ends.
+        pagecache.expire_at(request, *(s.ends_at for s in sessions), *(e.end for e in events))
         context["hero_link"] = self.localized_hero_link()
         context["member_count"] = archive_selectors.member_count()
         context["sections"] = navigation_for(

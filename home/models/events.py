@@ -24,6 +24,7 @@ from home.blocks import BodyBlock
 from home.listings import paginate, with_renditions
 from home.maps import map_context
 from home.models.registrations import Slot
+from home.pagecache import store as pagecache
 from home.selectors import slots_availability
 from home.views import registration_form
 
@@ -50,9 +51,10 @@ class EventIndexPage(RoutablePageMixin, Page):
         context = super().get_context(request, *args, **kwargs)
         now = timezone.now()
         events = self.events()  # view restrictions are read once, for both lists
-        context["upcoming_events"] = with_renditions(
-            events.filter(end__gte=now).order_by("start"), "image"
+        context["upcoming_events"] = upcoming = list(
+            with_renditions(events.filter(end__gte=now).order_by("start"), "image")
         )
+        pagecache.expire_at(request, *(e.end for e in upcoming))
         past = paginate(request, events.filter(end__lt=now).order_by("-start"))
         context["past_events"] = past
         return context
@@ -159,6 +161,8 @@ class EventPage(RoutablePageMixin, Page):
         availability = slots_availability(slots=[Slot(s) for s in sites])
         for site in sites:
             site.availability = availability[site.translation_key]
+        # Registration closes by itself at its deadline (a change of seats purges the page).
+        pagecache.expire_at(request, *(Slot(s).closes_at for s in sites))
         context.update(map_context(sites, anchor_prefix="site-"))
         context["json_ld"] = json.dumps(self.json_ld(request), ensure_ascii=False)
         return context

@@ -21,6 +21,7 @@ from wagtail.search import index
 from home.blocks import BodyBlock
 from home.listings import with_renditions
 from home.models.registrations import Slot
+from home.pagecache import store as pagecache
 from home.selectors import slots_availability
 from home.views import registration_form
 
@@ -119,6 +120,8 @@ class ProgrammePage(RoutablePageMixin, Page):
         availability = slots_availability(slots=[Slot(s) for s in sessions])
         for session in sessions:
             session.availability = availability[session.translation_key]
+        # Registration closes by itself at its deadline (a change of seats purges the page).
+        pagecache.expire_at(request, *(Slot(s).closes_at for s in sessions))
         topics: dict = {}
         for session in sessions:
             topics.setdefault(session.topic, []).append(session)

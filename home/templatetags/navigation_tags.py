@@ -13,7 +13,7 @@ from django.utils.translation import get_language, get_language_info
 
 from wagtail.models import Page, Site
 
-from home.navigation import navigation_for
+from home.navigation import home_pages_for, navigation_for
 
 register = template.Library()
 
@@ -33,6 +33,15 @@ def _is_view_with_translated_urls(request) -> bool:
     return match is not None and match.url_name not in (None, "wagtail_serve")
 
 
+def _link(page: Page, request) -> dict:
+    return {
+        "url": page.get_url(request),
+        "full_url": page.get_full_url(request),
+        "locale_id": page.locale_id,
+        "live": page.live,
+    }
+
+
 def _chrome(request, page):
     """Language links, home URL and menus for `page` (or for the active language)."""
     cache_key = ("fabrique_chrome", page.pk if page else None)
@@ -42,32 +51,36 @@ def _chrome(request, page):
 
     site = Site.find_for_request(request)
     current_code = get_language()
-    by_language: dict[str, Page] = {}
-    homes: dict[str, Page] = {}
-    # One query for both the page's translations and the home pages of every language.
-    keys = {site.root_page.translation_key} if site is not None else set()
+    by_language: dict[str, dict] = {}
     if page is not None and page.pk:
-        keys.add(page.translation_key)
-    candidates = Page.objects.filter(translation_key__in=keys).select_related("locale")
-    for candidate in candidates:
-        code = candidate.locale.language_code
-        if site is not None and candidate.translation_key == site.root_page.translation_key:
-            homes[code] = candidate
-        if page is not None and candidate.translation_key == page.translation_key:
-            if candidate.pk == page.pk:
-                current_code = code
-            if candidate.live:
-                by_language[code] = candidate
+        homes: dict[str, dict] = {}
+        # One query for both the page's translations and the home pages of every language.
+        keys = {page.translation_key}
+        if site is not None:
+            keys.add(site.root_page.translation_key)
+        candidates = Page.objects.filter(translation_key__in=keys).select_related("locale")
+        for candidate in candidates:
+            code = candidate.locale.language_code
+            if site is not None and candidate.translation_key == site.root_page.translation_key:
+                homes[code] = _link(candidate, request)
+            if candidate.translation_key == page.translation_key:
+                if candidate.pk == page.pk:
+                    current_code = code
+                if candidate.live:
+                    by_language[code] = {**_link(candidate, request), "is_translation": True}
+    else:
+        # Not a Wagtail page: the home pages are all it needs, cached with the menus.
+        homes = home_pages_for(request, site) if site is not None else {}
     for code, home in homes.items():
-        if home.live:
-            by_language.setdefault(code, home)
+        if home["live"]:
+            by_language.setdefault(code, {**home, "is_translation": False})
 
     languages = []
     for code, _name in settings.LANGUAGES:
         target = by_language.get(code)
         if target is None:
             continue
-        url = target.get_url(request)
+        url = target["url"]
         if page is None and _is_view_with_translated_urls(request):
             # Not a Wagtail page (newsletter, registration cancel…): the same view in the
             # other language, since its URL only differs by the language prefix.
@@ -77,15 +90,16 @@ def _chrome(request, page):
                 "code": code,
                 "name": get_language_info(code)["name_local"],
                 "url": url,
-                "full_url": target.get_full_url(request),
+                "full_url": target["full_url"],
                 "current": code == current_code,
-                "is_translation": page is not None
-                and target.translation_key == page.translation_key,
+                "is_translation": page is not None and target["is_translation"],
             }
         )
 
-    home = homes.get(current_code) or (site.root_page if site else None)
-    navigation = navigation_for(request, site, home.locale_id) if home else {}
+    home = homes.get(current_code)
+    if home is None and site is not None:
+        home = _link(site.root_page, request)
+    navigation = navigation_for(request, site, home["locale_id"]) if home else {}
     main_menu = [
         {**link, "active": request.path.startswith(link["url"])}
         for link in navigation.get("main_menu", [])
@@ -94,7 +108,7 @@ def _chrome(request, page):
     chrome = {
         "languages": languages,
         "current_language": current_code,
-        "home_url": (home.get_url(request) if home else None) or "/",
+        "home_url": (home["url"] if home else None) or "/",
         "main_menu": main_menu,
         "navigation": navigation,
     }

@@ -445,14 +445,16 @@ class DatabaseEngine:
         the rows in that one process, where parallel workers take a third to a half off
         (bench/search.py: p95 about 145 → 130 ms at 100,000 items on two cores). Just-in-time
         compilation costs more than it saves on statements of tens of milliseconds. SET LOCAL
-        ends with the transaction."""
+        ends with the transaction. Other databases have no such settings: no transaction."""
+        if connection.vendor != "postgresql":
+            yield
+            return
         with transaction.atomic():
-            if connection.vendor == "postgresql":
-                with connection.cursor() as cursor:
-                    cursor.execute(
-                        "SET LOCAL parallel_setup_cost = 200; "
-                        "SET LOCAL parallel_tuple_cost = 0.001; SET LOCAL jit = off"
-                    )
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SET LOCAL parallel_setup_cost = 200; "
+                    "SET LOCAL parallel_tuple_cost = 0.001; SET LOCAL jit = off"
+                )
             yield
 
     def search(self, query: ArchiveQuery) -> ArchiveResults:

@@ -43,6 +43,9 @@ from tests.factories.items import (
 
 # The English pages: assertions read the source strings, whatever the catalogues say.
 SEARCH = "/en/search/"
+# Queries of a page of results, menus and language links included (PostgreSQL; 22 before
+# non-page views took their home pages from the navigation cache).
+SEARCH_QUERY_BUDGET = 21
 OIGNIES = {
     "commune": "Oignies",
     "region": "Hauts-de-France",
@@ -288,6 +291,17 @@ class TestSearchPage:
         text = moments[0].get_text(" ", strip=True)
         assert text.startswith("12:34 — ")
         assert "tisser" in [m.get_text() for m in moments[0].select("mark")]
+
+    def test_a_page_of_results_stays_within_its_query_budget(
+        self, client, corpus, django_assert_max_num_queries
+    ):
+        # The steady state: the first view of a thumbnail creates its rendition, the first
+        # page of the site its navigation settings.
+        for _ in range(2):
+            page_of(client.get("/fr/search/", {"q": "tisserand"}))
+        with django_assert_max_num_queries(SEARCH_QUERY_BUDGET):
+            html = page_of(client.get("/fr/search/", {"q": "tisserand"}))
+        assert result_titles(html)
 
     def test_results_cost_the_same_queries_whatever_their_number(
         self, client, corpus, django_assert_max_num_queries

@@ -20,5 +20,6 @@ def newsletter_footer_form(context):
     if match is not None and match.namespace == "newsletter":
         return ""
     form = SubscriptionForm(auto_id="newsletter-footer-%s")
-    # render_to_string with the request runs the context processors, csrf_token included.
+    # No CSRF token in it: every page shows this form, and cached pages are shared
+    # (includes/form_token.html).
     return render_to_string("newsletter/includes/footer_form.html", {"form": form}, request=request)
