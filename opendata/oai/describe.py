@@ -1,0 +1,63 @@
+"""What both metadata writers say the same way about an item: its language, type and dates."""
+
+from django.conf import settings
+
+from archive.models import ArchiveItem, MediaFile
+
+Kind = ArchiveItem.Kind
+
+# Rights under which the images and recordings themselves may be handed to aggregators.
+OPEN_RIGHTS = {ArchiveItem.Rights.CC_BY, ArchiveItem.Rights.CC_BY_SA, ArchiveItem.Rights.CC0}
+
+
+def language(item: ArchiveItem) -> str:
+    """The language the item's texts are written in, as far as we know: its own, else the
+    site's main language (contributors write in it)."""
+    return item.language or settings.LANGUAGE_CODE
+
+
+def edm_type(item: ArchiveItem) -> str:
+    if item.kind == Kind.PHOTO:
+        return "IMAGE"
+    if item.kind == Kind.ORAL_HISTORY and item.media_id is not None:
+        if item.media.kind == MediaFile.Kind.VIDEO:
+            return "VIDEO"
+        if item.media.kind == MediaFile.Kind.AUDIO:
+            return "SOUND"
+    return "TEXT"
+
+
+DCMI_TYPES = {"IMAGE": "StillImage", "SOUND": "Sound", "VIDEO": "MovingImage", "TEXT": "Text"}
+
+
+def dcmi_type(item: ArchiveItem) -> str:
+    return f"http://purl.org/dc/dcmitype/{DCMI_TYPES[edm_type(item)]}"
+
+
+def period(item: ArchiveItem) -> tuple[str, str] | None:
+    """(first year, last year) when the item is dated by a range of years."""
+    if item.date or not (item.year_from or item.year_to):
+        return None
+    first = item.year_from or item.year_to
+    last = item.year_to or item.year_from
+    return str(first), str(last)
+
+
+def w3c_date(item: ArchiveItem) -> str:
+    """`1954-03-12`, `1950`, or `1950/1960` (ISO 8601 interval)."""
+    if item.date:
+        return item.date.isoformat()
+    found = period(item)
+    if not found:
+        return ""
+    first, last = found
+    return first if first == last else f"{first}/{last}"
+
+
+def place_label(item: ArchiveItem) -> str:
+    parts = [item.place_name, item.commune, item.region, item.get_country_display()]
+    return ", ".join(dict.fromkeys(part for part in parts if part))
+
+
+def may_share_files(item: ArchiveItem) -> bool:
+    return item.rights in OPEN_RIGHTS
