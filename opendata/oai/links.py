@@ -1,6 +1,8 @@
 """Absolute URLs of what a record points to: the item page, the IIIF manifest and image
 services. The site's pages carry a language prefix; the main language's is used."""
 
+from urllib.parse import urlsplit
+
 from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
@@ -21,7 +23,8 @@ class Links:
     """URL patterns are reversed once per response, then filled in for each record."""
 
     def __init__(self, base_url: str):
-        self.base = base_url.rstrip("/")
+        parts = urlsplit(base_url)
+        self.base = f"{parts.scheme}://{parts.netloc}"
         with translation.override(settings.LANGUAGE_CODE):
             self._page = self.absolute(reverse("archive:detail", args=[_MARK]))
             self._media = self.absolute(reverse("archive:media", args=[_MARK]))
