@@ -48,7 +48,10 @@ class ExposedItem(models.Model):
     class Meta:
         verbose_name = _("exposed item")
         verbose_name_plural = _("exposed items")
-        indexes = [models.Index(fields=["left_at", "item"], name="opendata_exposed_left")]
+        indexes = [
+            models.Index(fields=["left_at", "item"], name="opendata_exposed_left"),
+            models.Index(fields=["since", "item"], name="opendata_exposed_since"),
+        ]
 
     def __str__(self):
         return self.identifier

@@ -1,8 +1,11 @@
 """What both metadata writers say the same way about an item: its language, type and dates."""
 
-from django.conf import settings
+from functools import lru_cache
 
-from archive.models import ArchiveItem, MediaFile
+from django.conf import settings
+from django.utils.translation import get_language
+
+from archive.models import ArchiveItem, MediaFile, Member
 
 Kind = ArchiveItem.Kind
 
@@ -54,8 +57,23 @@ def w3c_date(item: ArchiveItem) -> str:
     return first if first == last else f"{first}/{last}"
 
 
+_CHOICES = {"kind": dict(ArchiveItem.Kind.choices), "country": dict(Member.Country.choices)}
+
+
+@lru_cache(maxsize=256)
+def _label(family: str, value: str, language: str | None) -> str:
+    # Keyed by the active language, in which the lazy label is rendered: thousands of
+    # records a second would otherwise spend their time in gettext.
+    return str(_CHOICES[family].get(value, value))
+
+
+def kind_label(item: ArchiveItem) -> str:
+    return _label("kind", item.kind, get_language())
+
+
 def place_label(item: ArchiveItem) -> str:
-    parts = [item.place_name, item.commune, item.region, item.get_country_display()]
+    country = _label("country", item.country, get_language()) if item.country else ""
+    parts = [item.place_name, item.commune, item.region, country]
     return ", ".join(dict.fromkeys(part for part in parts if part))
 
 

@@ -40,14 +40,15 @@ def write(record: Record, links: Links, provider: str) -> str:
     place = GEONAMES.format(item.geonames_id) if item.geonames_id else f"{page}#place"
     period = describe.period(item)
     timespan = f"{page}#period"
-    has_place = bool(item.geonames_id or item.has_location or describe.place_label(item))
+    place_label = describe.place_label(item)
+    has_place = bool(item.geonames_id or item.has_location or place_label)
 
     out = [HEAD, f'<edm:ProvidedCHO rdf:about="{text(cho)}">']
     out.append(element("dc:title", item.title, lang=lang))
     for written in (item.summary, item.description):
         if written:
             out.append(element("dc:description", written, lang=lang))
-    out.append(element("dc:type", item.get_kind_display(), lang=get_language()))
+    out.append(element("dc:type", describe.kind_label(item), lang=get_language()))
     for trade in item.trades.all():
         uris = trade_uris(trade)
         out += [element("dc:subject", resource=uri) for uri in uris]
@@ -118,9 +119,8 @@ def write(record: Record, links: Links, provider: str) -> str:
         if item.has_location:
             out.append(element("wgs84_pos:lat", str(item.latitude)))
             out.append(element("wgs84_pos:long", str(item.longitude)))
-        label = describe.place_label(item)
-        if label:
-            out.append(element("skos:prefLabel", label))
+        if place_label:
+            out.append(element("skos:prefLabel", place_label))
         if item.wikidata_id:
             out.append(element("owl:sameAs", resource=WIKIDATA.format(item.wikidata_id)))
         out.append("</edm:Place>")

@@ -38,7 +38,7 @@ def write(record: Record, links: Links, provider: str) -> str:
     if date:
         out.append(element("dc:date", date))
     out.append(element("dc:type", describe.dcmi_type(item)))
-    out.append(element("dc:type", item.get_kind_display(), lang=get_language()))
+    out.append(element("dc:type", describe.kind_label(item), lang=get_language()))
     for people in (item.narrators, item.interviewers):
         if people:
             out.append(element("dc:contributor", people))

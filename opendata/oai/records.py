@@ -57,11 +57,7 @@ def live(selection: Selection, *, now=None) -> QuerySet[ArchiveItem]:
     qs = _public(now).annotate(datestamp=_datestamp())
     if selection.set_spec:
         qs = qs.filter(oai_sets.item_condition(selection.set_spec))
-    if selection.since:
-        qs = qs.filter(datestamp__gte=selection.since)
-    if selection.before:
-        qs = qs.filter(datestamp__lt=selection.before)
-    return qs
+    return _stamped(qs, "datestamp", selection)
 
 
 def gone(selection: Selection, *, now=None) -> QuerySet[ExposedItem]:
@@ -69,11 +65,7 @@ def gone(selection: Selection, *, now=None) -> QuerySet[ExposedItem]:
     qs = ExposedItem.objects.filter(left_at__isnull=False).filter(~Exists(still_public))
     if selection.set_spec:
         qs = qs.filter(oai_sets.recorded_condition(selection.set_spec))
-    if selection.since:
-        qs = qs.filter(left_at__gte=selection.since)
-    if selection.before:
-        qs = qs.filter(left_at__lt=selection.before)
-    return qs
+    return _stamped(qs, "left_at", selection)
 
 
 def count(selection: Selection, *, now=None) -> int:
@@ -91,6 +83,23 @@ def earliest_datestamp(*, now=None) -> datetime.datetime | None:
     return min(stamps) if stamps else None
 
 
+def _after(stamp_field: str, pk_field: str, after) -> Q:
+    """Keyset condition `(stamp, pk) > after`; the redundant `stamp >= …` lets the database
+    start its index scan at the key instead of reading every row before it."""
+    stamp, pk = after
+    return Q(**{f"{stamp_field}__gte": stamp}) & (
+        Q(**{f"{stamp_field}__gt": stamp}) | Q(**{stamp_field: stamp, f"{pk_field}__gt": pk})
+    )
+
+
+def _stamped(qs, stamp_field: str, selection: Selection):
+    if selection.since:
+        qs = qs.filter(**{f"{stamp_field}__gte": selection.since})
+    if selection.before:
+        qs = qs.filter(**{f"{stamp_field}__lt": selection.before})
+    return qs
+
+
 def page(
     selection: Selection,
     *,
@@ -99,20 +108,35 @@ def page(
     with_items: bool,
     now=None,
 ) -> tuple[list[Record], bool]:
-    """Up to `size` records after the key `after`, and whether more follow."""
+    """Up to `size` records after the key `after`, and whether more follow.
+
+    Three keyset streams merged: items whose datestamp is their last change (nearly all:
+    walked along the index on (updated_at, id)), items whose datestamp is the moment they came
+    back (`since`, a few), and deleted records (`left_at`). Each reads at most `size + 1` rows."""
     now = now or timezone.now()
-    live_qs = live(selection, now=now)
+    public = _public(now)
+    if selection.set_spec:
+        public = public.filter(oai_sets.item_condition(selection.set_spec))
+    streams = [
+        (
+            public.filter(
+                Q(oai_exposure__since__isnull=True) | Q(oai_exposure__since__lte=F("updated_at"))
+            ),
+            "updated_at",
+            "pk",
+        ),
+        (public.filter(oai_exposure__since__gt=F("updated_at")), "oai_exposure__since", "pk"),
+    ]
+    keys = []
+    for qs, stamp_field, pk_field in streams:
+        qs = _stamped(qs, stamp_field, selection)
+        if after is not None:
+            qs = qs.filter(_after(stamp_field, pk_field, after))
+        rows = qs.order_by(stamp_field, pk_field).values_list(stamp_field, pk_field)[: size + 1]
+        keys += [(stamp, pk, False) for stamp, pk in rows]
     gone_qs = gone(selection, now=now)
     if after is not None:
-        stamp, pk = after
-        live_qs = live_qs.filter(Q(datestamp__gt=stamp) | Q(datestamp=stamp, pk__gt=pk))
-        gone_qs = gone_qs.filter(Q(left_at__gt=stamp) | Q(left_at=stamp, item_id__gt=pk))
-    keys = [
-        (stamp, pk, False)
-        for pk, stamp in live_qs.order_by("datestamp", "pk").values_list("pk", "datestamp")[
-            : size + 1
-        ]
-    ]
+        gone_qs = gone_qs.filter(_after("left_at", "item_id", after))
     tombstones = {
         row.item_id: row
         for row in gone_qs.order_by("left_at", "item_id").only(

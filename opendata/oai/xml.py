@@ -4,14 +4,21 @@ from a word processor would otherwise make the whole response unreadable)."""
 
 import datetime
 import re
-from xml.sax.saxutils import escape
 
 _ILLEGAL = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-_ENTITIES = {'"': "&quot;"}
 
 
 def text(value) -> str:
-    return escape(_ILLEGAL.sub("", str(value)), _ENTITIES)
+    value = _ILLEGAL.sub("", str(value))
+    if "&" in value:
+        value = value.replace("&", "&amp;")
+    if "<" in value:
+        value = value.replace("<", "&lt;")
+    if ">" in value:
+        value = value.replace(">", "&gt;")
+    if '"' in value:
+        value = value.replace('"', "&quot;")
+    return value
 
 
 def attributes(attrs: dict) -> str:
