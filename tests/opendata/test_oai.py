@@ -61,6 +61,13 @@ def test_identify_describes_the_repository(client):
     assert "fabrique.localhost" in etree.tostring(identify).decode()
 
 
+def test_a_form_posted_request_is_answered_like_a_get(client):
+    item = PublishedItemFactory()
+    response = client.post("/oai/", {"verb": "ListIdentifiers", "metadataPrefix": "oai_dc"})
+    assert response.status_code == 200
+    assert ids(etree.fromstring(response.content)) == [item.identifier]
+
+
 def test_any_origin_may_read_the_repository(client):
     response = client.get("/oai/", {"verb": "Identify"}, HTTP_ORIGIN="https://harvester.example")
     assert response["Access-Control-Allow-Origin"] == "*"
