@@ -118,7 +118,7 @@ def harvest(prefix: str, samples: int, expected_pages: int) -> Row:
 
     client = Client()
     row = Row(prefix)
-    traced = set(round(i * (expected_pages - 1) / max(samples - 1, 1)) + 1 for i in range(samples))
+    traced = {round(i * (expected_pages - 1) / max(samples - 1, 1)) + 1 for i in range(samples)}
     count = {"queries": 0}
 
     def counter(execute, sql, params, many, context):
