@@ -79,3 +79,9 @@ def place_label(item: ArchiveItem) -> str:
 
 def may_share_files(item: ArchiveItem) -> bool:
     return item.rights in OPEN_RIGHTS
+
+
+def europeana_rights(item: ArchiveItem) -> str:
+    """The item's rights URI as Europeana's list of rights statements spells it: Creative
+    Commons URIs over http, which Europeana matches exactly."""
+    return item.rights_uri.replace("https://creativecommons.org/", "http://creativecommons.org/")

@@ -76,6 +76,7 @@ def write(record: Record, links: Links, provider: str) -> str:
     out.append("</edm:ProvidedCHO>")
 
     shared = describe.may_share_files(item)
+    rights = describe.europeana_rights(item)
     images = item_images(item)
     views = [links.image_full(image_id) for image_id in images]
     recording = links.recording(item)
@@ -91,7 +92,7 @@ def write(record: Record, links: Links, provider: str) -> str:
         if images:
             out.append(element("edm:object", resource=links.image_full(images[0])))
         out += [element("edm:hasView", resource=view) for view in views[1:]]
-    out.append(element("edm:rights", resource=item.rights_uri))
+    out.append(element("edm:rights", resource=rights))
     if item.credit_line:
         out.append(element("dc:rights", item.credit_line))
     out.append("</ore:Aggregation>")
@@ -102,7 +103,7 @@ def write(record: Record, links: Links, provider: str) -> str:
         out.append(f'<edm:WebResource rdf:about="{text(links.image_full(image_id))}">')
         out.append(element("svcs:has_service", resource=service))
         out.append(element("dcterms:isReferencedBy", resource=manifest))
-        out.append(element("edm:rights", resource=item.rights_uri))
+        out.append(element("edm:rights", resource=rights))
         out.append("</edm:WebResource>")
         out.append(f'<svcs:Service rdf:about="{text(service)}">')
         out.append(element("dcterms:conformsTo", resource=IIIF_IMAGE_API))
@@ -111,7 +112,7 @@ def write(record: Record, links: Links, provider: str) -> str:
     if recording:
         out.append(f'<edm:WebResource rdf:about="{text(recording)}">')
         out.append(element("dcterms:isReferencedBy", resource=manifest))
-        out.append(element("edm:rights", resource=item.rights_uri))
+        out.append(element("edm:rights", resource=rights))
         out.append("</edm:WebResource>")
 
     if has_place:

@@ -11,8 +11,11 @@ from django.utils import timezone
 from wagtail.models import Locale
 
 import pytest
+import rdflib
 import time_machine
 from lxml import etree
+from rdflib import Literal, URIRef
+from rdflib.namespace import DC, DCTERMS, RDF
 
 from archive import services
 from archive.erasure import item_erase as erase
@@ -23,10 +26,19 @@ from tests.factories.archive import (
     TradeFactory,
     moderator,
 )
-from tests.factories.items import PublishedItemFactory, PublishedOralHistoryFactory
+from tests.factories.items import (
+    ItemImageFactory,
+    PublishedItemFactory,
+    PublishedOralHistoryFactory,
+)
 from tests.opendata.conftest import NS, OAI, error_code, headers, ids, oai_get
 
 pytestmark = pytest.mark.django_db
+
+EDM = rdflib.Namespace("http://www.europeana.eu/schemas/edm/")
+ORE = rdflib.Namespace("http://www.openarchives.org/ore/terms/")
+SVCS = rdflib.Namespace("http://rdfs.org/sioc/services#")
+WGS84 = rdflib.Namespace("http://www.w3.org/2003/01/geo/wgs84_pos#")
 
 T0 = datetime.datetime(2026, 3, 2, 9, 0, tzinfo=datetime.UTC)
 
@@ -501,3 +513,69 @@ def test_characters_xml_forbids_are_dropped_and_markup_escaped(client):
         root = etree.fromstring(response.content)  # raises on malformed XML
         titles = root.xpath("//*[local-name()='title']/text()")
         assert titles == ["Le <four> & la coulée"]
+
+
+def edm_of(client, item) -> rdflib.Graph:
+    response = client.get(
+        "/oai/", {"verb": "GetRecord", "metadataPrefix": "edm", "identifier": oai_id(item)}
+    )
+    rdf = etree.fromstring(response.content).find(f".//{{{RDF}}}RDF")
+    return rdflib.Graph().parse(data=etree.tostring(rdf), format="xml")
+
+
+@pytest.mark.parametrize(
+    ("rights", "shares_the_image"),
+    [(ArchiveItem.Rights.CC_BY, True), (ArchiveItem.Rights.IN_COPYRIGHT, False)],
+)
+def test_edm_links_place_period_and_iiif_images(client, textile, rights, shares_the_image):
+    _parent, weaver, _spinner = textile
+    item = PublishedItemFactory(
+        trades=[weaver],
+        rights=rights,
+        geonames_id="2982652",
+        latitude="50.690000",
+        longitude="3.181700",
+        year_from=1950,
+        year_to=1960,
+    )
+    first, second = ItemImageFactory(item=item), ItemImageFactory(item=item)
+    graph = edm_of(client, item)
+    (cho,) = graph.subjects(RDF.type, EDM.ProvidedCHO)
+    (aggregation,) = graph.subjects(RDF.type, ORE.Aggregation)
+    assert (cho, DC.subject, URIRef("http://www.wikidata.org/entity/Q1371925")) in graph
+    assert (cho, EDM.type, Literal("IMAGE")) in graph
+    place = URIRef("https://sws.geonames.org/2982652/")
+    assert (cho, DCTERMS.spatial, place) in graph
+    assert (place, RDF.type, EDM.Place) in graph
+    assert float(graph.value(place, WGS84.lat)) == 50.69
+    assert float(graph.value(place, WGS84.long)) == 3.1817
+    period = graph.value(cho, DCTERMS.temporal)
+    assert (period, RDF.type, EDM.TimeSpan) in graph
+    assert (str(graph.value(period, EDM.begin)), str(graph.value(period, EDM.end))) == (
+        "1950",
+        "1960",
+    )
+    manifest = URIRef(f"http://testserver/iiif/{item.identifier}/manifest")
+    services_seen = set()
+    for image in (first, second):
+        service = URIRef(f"http://testserver/iiif/image/{image.image_id}")
+        web_resource = URIRef(f"{service}/full/max/0/default.jpg")
+        assert (web_resource, RDF.type, EDM.WebResource) in graph
+        assert (web_resource, SVCS.has_service, service) in graph
+        assert (web_resource, DCTERMS.isReferencedBy, manifest) in graph
+        assert (service, DCTERMS.conformsTo, URIRef("http://iiif.io/api/image")) in graph
+        services_seen.add(service)
+    assert len(services_seen) == 2
+    shown_by = graph.value(aggregation, EDM.isShownBy)
+    if shares_the_image:
+        assert shown_by == URIRef(
+            f"http://testserver/iiif/image/{first.image_id}/full/max/0/default.jpg"
+        )
+        assert graph.value(aggregation, EDM.object) == shown_by
+    else:
+        assert shown_by is None and graph.value(aggregation, EDM.object) is None
+    assert graph.value(aggregation, EDM.isShownAt) == URIRef(
+        f"http://testserver/fr/archive/{item.identifier}/"
+    )
+    assert str(graph.value(aggregation, EDM.provider)) == "Fabrique"
+    assert str(graph.value(aggregation, EDM.dataProvider)) == item.institution.member.name
