@@ -23,6 +23,7 @@ import statistics
 import sys
 import time
 import tracemalloc
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -120,6 +121,9 @@ def harvest(prefix: str, samples: int, expected_pages: int) -> Row:
     row = Row(prefix)
     traced = {round(i * (expected_pages - 1) / max(samples - 1, 1)) + 1 for i in range(samples)}
     count = {"queries": 0}
+    # One persistent connection, as a production worker keeps: otherwise the queries that
+    # open a new one would be counted on whichever page the old one expired.
+    connection.settings_dict["CONN_MAX_AGE"] = None
 
     def counter(execute, sql, params, many, context):
         count["queries"] += 1
@@ -165,24 +169,25 @@ def print_table(rows: list[Row], args, public: int, deleted: int) -> None:
     )
     header = (
         f"{'format':<8} {'records':>8} {'pages':>6} {'records/s':>10} {'page p50 ms':>12}"
-        f" {'page p95 ms':>12} {'queries/page':>13} {'peak KiB per traced page':<40}"
+        f" {'page p95 ms':>12} {'queries x pages':>16} {'peak KiB per traced page':<40}"
     )
     print(header)
     print("-" * len(header))
     for row in rows:
         ms = sorted(row.page_ms)
         p95 = ms[min(len(ms) - 1, int(len(ms) * 0.95))] if ms else 0
-        full = row.queries[:-1] or row.queries  # the last page is shorter
-        queries = f"{min(full)}" if min(full) == max(full) else f"{min(full)}-{max(full)}"
+        counts = Counter(row.queries)
+        queries = " ".join(f"{n}x{times}" for n, times in sorted(counts.items()))
         memory = " ".join(f"p{page}:{kib:,.0f}" for page, kib in sorted(row.memory.items()))
         print(
             f"{row.prefix:<8} {row.records:>8,} {row.pages:>6} {row.rate:>10,.0f}"
-            f" {statistics.median(ms) if ms else 0:>12.1f} {p95:>12.1f} {queries:>13}"
+            f" {statistics.median(ms) if ms else 0:>12.1f} {p95:>12.1f} {queries:>16}"
             f" {memory:<40}"
         )
     print(
-        "records/s: whole harvest, traced pages excluded; queries/page: every full page;"
-        " peak KiB: memory allocated while answering that page (first, last and between)."
+        "records/s: whole harvest, traced pages excluded; queries x pages: how many pages made"
+        " that many SQL queries (the first page also counts the list);\npeak KiB: memory"
+        " allocated while answering that page (first, last and pages between)."
     )
 
 
