@@ -2,6 +2,8 @@
 
 from dataclasses import dataclass
 
+from opendata.oai import edm, oai_dc
+
 
 @dataclass(frozen=True)
 class MetadataFormat:
@@ -25,6 +27,4 @@ FORMATS = {fmt.prefix: fmt for fmt in (OAI_DC, EDM)}
 
 def writer(prefix: str):
     """The function writing one live record's <metadata> content in this format."""
-    from opendata.oai import edm, oai_dc
-
     return {OAI_DC.prefix: oai_dc.write, EDM.prefix: edm.write}[prefix]

@@ -5,7 +5,6 @@ Errors are answered the protocol's way, as <error code="..."> elements in a 200 
 normal answer to an incremental harvest when nothing changed."""
 
 import datetime
-from dataclasses import dataclass
 
 from django.conf import settings
 from django.utils import timezone, translation
@@ -33,14 +32,6 @@ class OaiError(Exception):
     def __init__(self, code: str, message: str):
         super().__init__(message)
         self.code, self.message = code, message
-
-
-@dataclass
-class Answer:
-    """The body of a response (inside <OAI-PMH>), and the arguments to echo in <request>."""
-
-    request_attrs: dict
-    body: str
 
 
 def answer(arguments: dict[str, list[str]], *, base_url: str) -> str:

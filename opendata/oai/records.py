@@ -73,13 +73,13 @@ def count(selection: Selection, *, now=None) -> int:
 
 
 def earliest_datestamp(*, now=None) -> datetime.datetime | None:
-    first_live = live(Selection(), now=now).order_by("datestamp").values("datestamp").first()
-    first_gone = gone(Selection(), now=now).order_by("left_at").values("left_at").first()
+    """A lower bound of every datestamp, as Identify promises: no live record is older than
+    its item's last change, and no deleted record than its item's departure."""
     stamps = [
-        row
-        for row in (first_live and first_live["datestamp"], first_gone and first_gone["left_at"])
-        if row
+        _public(now).order_by("updated_at").values_list("updated_at", flat=True).first(),
+        gone(Selection(), now=now).order_by("left_at").values_list("left_at", flat=True).first(),
     ]
+    stamps = [stamp for stamp in stamps if stamp is not None]
     return min(stamps) if stamps else None
 
 
