@@ -12,10 +12,11 @@ from sickle import Sickle
 from archive import services
 from archive.erasure import item_erase
 from archive.models import ArchiveItem
-from tests.e2e.test_browser import ensure_wagtail_roots
 from tests.factories.archive import moderator
 
-pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
+# The live server reads committed data; serialized_rollback puts back what migrations created
+# for the tests that follow, as tests/search/test_migrations.py does.
+pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 EDM = rdflib.Namespace("http://www.europeana.eu/schemas/edm/")
 ORE = rdflib.Namespace("http://www.openarchives.org/ore/terms/")
@@ -29,7 +30,6 @@ RDF_NS = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 def repository(transactional_db, live_server, settings, empty_cache):
     """The demo, committed so that the live server reads it, served three records a page."""
     settings.OAI_PAGE_SIZE = 3
-    ensure_wagtail_roots()
     call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
     return Sickle(f"{live_server.url}/oai/", max_retries=1)
 
