@@ -11,3 +11,9 @@ class OpendataConfig(AppConfig):
     name = "opendata"
     label = "opendata"
     verbose_name = _("Open data")
+
+    def ready(self):
+        # Here rather than in archive: archive imports no app of ours (docs/architecture.md).
+        from opendata.oai.exposure import connect_handlers
+
+        connect_handlers()

@@ -96,6 +96,15 @@ CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified", "Link", "Retry-After"]
 # The repository part of OAI identifiers (oai:<this>:<item identifier>): set it once, to the
 # site's domain name, and never change it after the first harvest (opendata/identifiers.py).
 OAI_REPOSITORY_IDENTIFIER = env("OAI_REPOSITORY_IDENTIFIER", default="fabrique.localhost")
+# The OAI-PMH repository (opendata/oai/): its name and contact in Identify, the network named as
+# edm:provider in EDM records, records per page, and how long a resumption token stays valid.
+OAI_REPOSITORY_NAME = env(
+    "OAI_REPOSITORY_NAME", default="Fabrique – archive du patrimoine industriel"
+)
+OAI_ADMIN_EMAIL = env("OAI_ADMIN_EMAIL", default="archive@fabrique.invalid")
+OAI_EDM_PROVIDER = env("OAI_EDM_PROVIDER", default="Fabrique")
+OAI_PAGE_SIZE = env.int("OAI_PAGE_SIZE", default=200)
+OAI_RESUMPTION_TOKEN_LIFETIME = env.int("OAI_RESUMPTION_TOKEN_LIFETIME", default=24 * 60 * 60)
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"

@@ -1,0 +1,87 @@
+"""What both metadata writers say the same way about an item: its language, type and dates."""
+
+from functools import lru_cache
+
+from django.conf import settings
+from django.utils.translation import get_language
+
+from archive.models import ArchiveItem, MediaFile, Member
+
+Kind = ArchiveItem.Kind
+
+# Rights under which the images and recordings themselves may be handed to aggregators.
+OPEN_RIGHTS = {ArchiveItem.Rights.CC_BY, ArchiveItem.Rights.CC_BY_SA, ArchiveItem.Rights.CC0}
+
+
+def language(item: ArchiveItem) -> str:
+    """The language the item's texts are written in, as far as we know: its own, else the
+    site's main language (contributors write in it)."""
+    return item.language or settings.LANGUAGE_CODE
+
+
+def edm_type(item: ArchiveItem) -> str:
+    if item.kind == Kind.PHOTO:
+        return "IMAGE"
+    if item.kind == Kind.ORAL_HISTORY and item.media_id is not None:
+        if item.media.kind == MediaFile.Kind.VIDEO:
+            return "VIDEO"
+        if item.media.kind == MediaFile.Kind.AUDIO:
+            return "SOUND"
+    return "TEXT"
+
+
+DCMI_TYPES = {"IMAGE": "StillImage", "SOUND": "Sound", "VIDEO": "MovingImage", "TEXT": "Text"}
+
+
+def dcmi_type(item: ArchiveItem) -> str:
+    return f"http://purl.org/dc/dcmitype/{DCMI_TYPES[edm_type(item)]}"
+
+
+def period(item: ArchiveItem) -> tuple[str, str] | None:
+    """(first year, last year) when the item is dated by a range of years."""
+    if item.date or not (item.year_from or item.year_to):
+        return None
+    first = item.year_from or item.year_to
+    last = item.year_to or item.year_from
+    return str(first), str(last)
+
+
+def w3c_date(item: ArchiveItem) -> str:
+    """`1954-03-12`, `1950`, or `1950/1960` (ISO 8601 interval)."""
+    if item.date:
+        return item.date.isoformat()
+    found = period(item)
+    if not found:
+        return ""
+    first, last = found
+    return first if first == last else f"{first}/{last}"
+
+
+_CHOICES = {"kind": dict(ArchiveItem.Kind.choices), "country": dict(Member.Country.choices)}
+
+
+@lru_cache(maxsize=256)
+def _label(family: str, value: str, language: str | None) -> str:
+    # Keyed by the active language, in which the lazy label is rendered: thousands of
+    # records a second would otherwise spend their time in gettext.
+    return str(_CHOICES[family].get(value, value))
+
+
+def kind_label(item: ArchiveItem) -> str:
+    return _label("kind", item.kind, get_language())
+
+
+def place_label(item: ArchiveItem) -> str:
+    country = _label("country", item.country, get_language()) if item.country else ""
+    parts = [item.place_name, item.commune, item.region, country]
+    return ", ".join(dict.fromkeys(part for part in parts if part))
+
+
+def may_share_files(item: ArchiveItem) -> bool:
+    return item.rights in OPEN_RIGHTS
+
+
+def europeana_rights(item: ArchiveItem) -> str:
+    """The item's rights URI as Europeana's list of rights statements spells it: Creative
+    Commons URIs over http, which Europeana matches exactly."""
+    return item.rights_uri.replace("https://creativecommons.org/", "http://creativecommons.org/")
