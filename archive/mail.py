@@ -1,0 +1,116 @@
+"""Every email the site sends leaves through here, so that a mail server outage loses nothing
+and never turns a saved change into an error page.
+
+`email_queue` writes a QueuedEmail row in the transaction of the change that calls for the
+message and, once that transaction commits, enqueues the `email_deliver` task (django-tasks:
+the database backend run by `manage.py db_worker` in production, the immediate backend under
+`make run`). The task renders the message from ids at sending time, in the recipient's language,
+and marks the row sent: a second run of the same task finds the mark and sends nothing.
+"""
+
+import logging
+from datetime import timedelta
+from functools import partial
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.utils import timezone
+from django.utils.module_loading import import_string
+
+from django_tasks import task
+
+from archive.models import QueuedEmail
+
+logger = logging.getLogger(__name__)
+Status = QueuedEmail.Status
+
+
+def email_queue(*, renderer: str, **params) -> QueuedEmail:
+    """Owe someone a message. `renderer` is the dotted path of a function that takes `params`
+    (ids and plain values, never model instances: they are stored as JSON) and returns the
+    EmailMessage, written in the recipient's language, or None if it is no longer needed."""
+    email = QueuedEmail.objects.create(renderer=renderer, params=params)
+    # robust: should the queue itself be unreachable after the commit, the row stays queued
+    # (listed in the admin, with its retry button) instead of failing the visitor's request.
+    transaction.on_commit(partial(_enqueue, email.pk), robust=True)
+    return email
+
+
+def email_retry(*, email: QueuedEmail) -> None:
+    """Send a failed (or stuck) message again, with a fresh set of attempts."""
+    with transaction.atomic():
+        updated = (
+            QueuedEmail.objects.filter(pk=email.pk)
+            .exclude(status=Status.SENT)
+            .update(status=Status.QUEUED, attempts=0, next_attempt_at=None)
+        )
+        if updated:
+            transaction.on_commit(partial(_enqueue, email.pk))
+
+
+def _enqueue(email_id: int, run_after=None) -> None:
+    deliver = email_deliver if run_after is None else email_deliver.using(run_after=run_after)
+    deliver.enqueue(email_id=email_id)
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """Exponential backoff: EMAIL_RETRY_SECONDS after the first failure, doubling each time,
+    never more than EMAIL_RETRY_MAX_SECONDS."""
+    seconds = settings.EMAIL_RETRY_SECONDS * 2 ** max(attempts - 1, 0)
+    return timedelta(seconds=min(seconds, settings.EMAIL_RETRY_MAX_SECONDS))
+
+
+@task()
+def email_deliver(*, email_id: int) -> str:
+    """Render and send one queued message, unless it was sent already; returns its status.
+
+    The row stays locked while the message goes out, so two workers never send it both.
+    """
+    with transaction.atomic():
+        email = QueuedEmail.objects.select_for_update().filter(pk=email_id).first()
+        if email is None or email.status != Status.QUEUED:
+            return email.status if email else "missing"
+        email.attempts += 1
+        try:
+            message: EmailMessage | None = import_string(email.renderer)(**email.params)
+            if message is not None:
+                email.recipients = ", ".join(message.recipients())[:500]
+                email.subject = str(message.subject)[:300]
+                message.send()
+        except Exception as exc:  # whatever broke, the message must not be lost
+            _retry_or_fail(email, exc)
+        else:
+            email.status = Status.SENT if message is not None else Status.SKIPPED
+            email.sent_at = timezone.now() if message is not None else None
+            email.next_attempt_at = None
+            email.last_error = ""
+        email.save()
+    return email.status
+
+
+def _retry_or_fail(email: QueuedEmail, exc: Exception) -> None:
+    """django-tasks has no retry of its own: a task that raises is simply marked failed. So a
+    failed attempt schedules the next one itself, as a new task that runs after a delay
+    (`run_after`), doubling the delay each time so that a mail server that is down for hours
+    is not hammered; after EMAIL_MAX_ATTEMPTS the message is left failed, for an administrator
+    to see and retry. A backend that cannot defer (the immediate one of `make run`) leaves
+    the message failed at once."""
+    email.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+    can_defer = email_deliver.get_backend().supports_defer
+    if can_defer and email.attempts < settings.EMAIL_MAX_ATTEMPTS:
+        email.next_attempt_at = timezone.now() + retry_delay(email.attempts)
+        transaction.on_commit(partial(_enqueue, email.pk, run_after=email.next_attempt_at))
+        logger.warning(
+            "Email %s not sent (attempt %s), retrying at %s: %s",
+            email.pk,
+            email.attempts,
+            email.next_attempt_at.isoformat(),
+            email.last_error,
+        )
+    else:
+        email.status = Status.FAILED
+        email.next_attempt_at = None
+        logger.error(
+            "Email %s failed after %s attempts: %s", email.pk, email.attempts, email.last_error
+        )
