@@ -12,7 +12,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from archive import services
-from archive.models import ArchiveItem, Member, Trade
+from archive.models import ArchiveItem, Member, QueuedEmail, Trade
 from archive.panels import EDIT_HANDLERS
 from archive.services import Actor
 from archive.views import chooser, imports, uploads
@@ -31,6 +31,7 @@ from archive.views.editing import (
     ItemUsageView,
 )
 from archive.views.listing import ArchiveItemFilterSet, ItemIndexView
+from archive.views.mail import EmailFilterSet, EmailIndexView, EmailRetryView
 
 Kind = ArchiveItem.Kind
 
@@ -201,6 +202,75 @@ class UploadViewSet(ViewSet):
             path("receive/<str:token>/", uploads.upload_receive_view, name="receive"),
             path("complete/", uploads.upload_complete_view, name="complete"),
         ]
+
+
+# --- Outgoing emails ----------------------------------------------------------------------
+
+
+class EmailViewSet(ModelViewSet):
+    """Settings › Emails: every message the site queued, its status and last error, and
+    "Send again" for a failed one (archive/mail.py). Administrators only; read-only."""
+
+    model = QueuedEmail
+    icon = "mail"
+    menu_label = gettext_lazy("Emails")
+    add_to_settings_menu = True
+    url_prefix = "emails"
+    index_view_class = EmailIndexView
+    index_template_name = "archive/admin/email_index.html"
+    filterset_class = EmailFilterSet
+    inspect_view_enabled = True
+    copy_view_enabled = False
+    # No form is ever shown (the permission policy refuses adding and editing); Wagtail
+    # still builds one when it sets the views up.
+    form_fields = ["status"]
+    list_display = [
+        "subject",
+        "recipients",
+        "status",
+        "attempts",
+        "last_error",
+        "created_at",
+        "next_attempt_at",
+    ]
+    inspect_view_fields = [
+        "subject",
+        "recipients",
+        "status",
+        "attempts",
+        "last_error",
+        "created_at",
+        "next_attempt_at",
+        "sent_at",
+        "renderer",
+        "params",
+    ]
+    search_fields = ["subject", "recipients"]
+    search_backend_name = None
+    ordering = ["-created_at", "-pk"]
+    list_per_page = 50
+
+    def get_index_view_kwargs(self, **kwargs):
+        return {
+            **super().get_index_view_kwargs(**kwargs),
+            "retry_url_name": self.get_url_name("retry"),
+        }
+
+    def get_urlpatterns(self):
+        return [
+            *super().get_urlpatterns(),
+            path(
+                "retry/<int:pk>/",
+                EmailRetryView.as_view(
+                    permission_policy=self.permission_policy,
+                    index_url_name=self.get_url_name("index"),
+                ),
+                name="retry",
+            ),
+        ]
+
+
+email_viewset = EmailViewSet("archive_emails")
 
 
 # --- Network snippets ---------------------------------------------------------------------

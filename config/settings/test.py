@@ -13,7 +13,7 @@ MEDIA_ROOT = tempfile.mkdtemp(prefix="fabrique-media-")
 STATIC_ROOT = tempfile.mkdtemp(prefix="fabrique-static-")
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Tasks run at once; tests about the queue itself switch to the database backend
-# (tests/test_tasks.py).
+# (tests/test_mail_queue.py).
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
