@@ -5,15 +5,22 @@ and never turns a saved change into an error page.
 message and, once that transaction commits, enqueues the `email_deliver` task (django-tasks:
 the database backend run by `manage.py db_worker` in production, the immediate backend under
 `make run`). The task renders the message from ids at sending time, in the recipient's language,
-and marks the row sent: a second run of the same task finds the mark and sends nothing.
+and marks the row sent: a second run of the same task finds the mark and sends nothing. It sends
+through EMAIL_DELIVERY_BACKEND (SMTP in production).
+
+Our own emails name a renderer and ids. Messages that Django and Wagtail write themselves
+(password resets, page moderation notices, error reports) reach the queue through
+EMAIL_BACKEND = QueuedEmailBackend, already written: they are stored whole.
 """
 
+import base64
 import logging
 from datetime import timedelta
 from functools import partial
 
 from django.conf import settings
-from django.core.mail import EmailMessage
+from django.core.mail import EmailMessage, EmailMultiAlternatives, get_connection
+from django.core.mail.backends.base import BaseEmailBackend
 from django.db import transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
@@ -33,7 +40,8 @@ def email_queue(*, renderer: str, **params) -> QueuedEmail:
     email = QueuedEmail.objects.create(renderer=renderer, params=params)
     # robust: should the queue itself be unreachable after the commit, the row stays queued
     # (listed in the admin, with its retry button) instead of failing the visitor's request.
-    transaction.on_commit(partial(_enqueue, email.pk), robust=True)
+    # A lambda, not a partial: Django names the callback in its log, and a partial has no name.
+    transaction.on_commit(lambda: _enqueue(email.pk), robust=True)
     return email
 
 
@@ -77,6 +85,7 @@ def email_deliver(*, email_id: int) -> str:
             if message is not None:
                 email.recipients = ", ".join(message.recipients())[:500]
                 email.subject = str(message.subject)[:300]
+                message.connection = get_connection(settings.EMAIL_DELIVERY_BACKEND)
                 message.send()
         except Exception as exc:  # whatever broke, the message must not be lost
             _retry_or_fail(email, exc)
@@ -114,3 +123,49 @@ def _retry_or_fail(email: QueuedEmail, exc: Exception) -> None:
         logger.error(
             "Email %s failed after %s attempts: %s", email.pk, email.attempts, email.last_error
         )
+
+
+class QueuedEmailBackend(BaseEmailBackend):
+    """EMAIL_BACKEND: whatever calls `send_mail` (Django, Wagtail) queues its message instead
+    of talking to the mail server inside the request."""
+
+    def send_messages(self, email_messages):
+        for message in email_messages:
+            email_queue(renderer="archive.mail.stored_message", **_message_data(message))
+        return len(email_messages)
+
+
+def _message_data(message: EmailMessage) -> dict:
+    """A written message as JSON: addresses, headers, text, alternatives, attachments."""
+    attachments = []
+    for attachment in message.attachments:
+        filename, content, mimetype = attachment  # MIME parts made by hand are not supported
+        if isinstance(content, bytes):
+            content = {"base64": base64.b64encode(content).decode("ascii")}
+        attachments.append([filename, content, mimetype])
+    return {
+        "subject": str(message.subject),
+        "body": str(message.body),
+        "from_email": message.from_email,
+        "to": list(message.to),
+        "cc": list(message.cc),
+        "bcc": list(message.bcc),
+        "reply_to": list(message.reply_to),
+        "headers": {name: str(value) for name, value in message.extra_headers.items()},
+        "alternatives": [
+            [str(content), mimetype] for content, mimetype in getattr(message, "alternatives", [])
+        ],
+        "attachments": attachments,
+    }
+
+
+def stored_message(*, alternatives, attachments, **fields) -> EmailMultiAlternatives:
+    """The renderer of a message queued by QueuedEmailBackend: the message as it was written."""
+    message = EmailMultiAlternatives(**fields)
+    for content, mimetype in alternatives:
+        message.attach_alternative(content, mimetype)
+    for filename, content, mimetype in attachments:
+        if isinstance(content, dict):
+            content = base64.b64decode(content["base64"])
+        message.attach(filename, content, mimetype)
+    return message

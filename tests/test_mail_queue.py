@@ -84,7 +84,8 @@ def smtp(settings):
     """The SMTP server, running, and the production task queue in front of it."""
     server = SMTPServer()
     server.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_BACKEND = "archive.mail.QueuedEmailBackend"
+    settings.EMAIL_DELIVERY_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST = "127.0.0.1"
     settings.EMAIL_PORT = server.port
     settings.EMAIL_TIMEOUT = 5
@@ -309,3 +310,19 @@ def test_nobody_but_administrators_sees_the_emails(smtp, session, review):
     assert moderation.get("/admin/emails/").status_code in (302, 403)
     assert moderation.post(f"/admin/emails/retry/{email.pk}/").status_code in (302, 403)
     assert moderation.get(f"/admin/emails/edit/{email.pk}/").status_code in (302, 403)
+
+
+def test_mail_that_django_writes_itself_is_queued_too(smtp, site_tree, time_machine):
+    """The admin's password reset is Django's own form, which calls send_mail in the request."""
+    time_machine.move_to(timezone.now(), tick=True)
+    UserFactory(username="redactrice", email="redactrice@example.org")
+    smtp.stop()
+
+    response = Client().post("/admin/password_reset/", {"email": "redactrice@example.org"})
+
+    assert response.status_code == 302
+    run_worker()
+    smtp.start()
+    time_machine.shift(datetime.timedelta(minutes=2))
+    run_worker()
+    assert smtp.received == [(("redactrice@example.org",), "Réinitialisation de mot de passe")]

@@ -268,6 +268,10 @@ ARCHIVE_IMPORT_UPLOAD_MAX_AGE = env.int("ARCHIVE_IMPORT_UPLOAD_MAX_AGE", default
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
 if env("EMAIL_URL", default=""):
     vars().update(env.email("EMAIL_URL"))
+# The backend above (or EMAIL_URL's) is the one that delivers, from the task queue; whatever
+# sends mail inside a request (Django's password reset, Wagtail's notices) only queues it.
+EMAIL_DELIVERY_BACKEND = EMAIL_BACKEND
+EMAIL_BACKEND = "archive.mail.QueuedEmailBackend"
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Fabrique <noreply@fabrique.invalid>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Seconds before a connection to the mail server gives up (Django's default waits for ever, and
