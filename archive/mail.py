@@ -31,6 +31,7 @@ from archive.models import QueuedEmail
 
 logger = logging.getLogger(__name__)
 Status = QueuedEmail.Status
+STORED_RENDERER = "archive.mail.stored_message"
 
 
 def email_queue(*, renderer: str, **params) -> QueuedEmail:
@@ -45,8 +46,9 @@ def email_queue(*, renderer: str, **params) -> QueuedEmail:
     return email
 
 
-def email_retry(*, email: QueuedEmail) -> None:
-    """Send a failed (or stuck) message again, with a fresh set of attempts."""
+def email_retry(*, email: QueuedEmail) -> bool:
+    """Send a failed (or stuck) message again, with a fresh set of attempts; False if it was
+    sent already."""
     with transaction.atomic():
         updated = (
             QueuedEmail.objects.filter(pk=email.pk)
@@ -55,6 +57,17 @@ def email_retry(*, email: QueuedEmail) -> None:
         )
         if updated:
             transaction.on_commit(partial(_enqueue, email.pk))
+    return bool(updated)
+
+
+def emails_prune(*, older_than_days: int) -> int:
+    """Delete the rows of messages sent (or no longer needed) more than `older_than_days` ago:
+    they name people's addresses. Failed and queued ones stay until dealt with."""
+    cutoff = timezone.now() - timedelta(days=older_than_days)
+    deleted, _ = QueuedEmail.objects.filter(
+        status__in=[Status.SENT, Status.SKIPPED], created_at__lt=cutoff
+    ).delete()
+    return deleted
 
 
 def _enqueue(email_id: int, run_after=None) -> None:
@@ -94,6 +107,10 @@ def email_deliver(*, email_id: int) -> str:
             email.sent_at = timezone.now() if message is not None else None
             email.next_attempt_at = None
             email.last_error = ""
+            if email.renderer == STORED_RENDERER:
+                # A stored message may hold a password reset link: it must not outlive its
+                # delivery in the table. Subject and recipients stay for the listing.
+                email.params = {}
         email.save()
     return email.status
 
@@ -131,7 +148,7 @@ class QueuedEmailBackend(BaseEmailBackend):
 
     def send_messages(self, email_messages):
         for message in email_messages:
-            email_queue(renderer="archive.mail.stored_message", **_message_data(message))
+            email_queue(renderer=STORED_RENDERER, **_message_data(message))
         return len(email_messages)
 
 

@@ -64,9 +64,9 @@ def archive_actor(user, *, refusal: str) -> Actor:
     return actor
 
 
-class QueuedEmailPermissionPolicy(ModelPermissionPolicy):
-    """Emails are written by the site alone: nobody adds, edits or deletes one in the admin.
-    Whoever may view them (administrators) may send a failed one again ("retry")."""
+class QueueRecordPermissionPolicy(ModelPermissionPolicy):
+    """Queued emails and tasks are written by the site alone: nobody adds, edits or deletes one
+    in the admin. Whoever may view them (administrators) may try a failed one again ("retry")."""
 
     def user_has_permission(self, user, action):
         if action in ("add", "change", "delete"):

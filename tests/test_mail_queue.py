@@ -22,6 +22,8 @@ from django.utils import timezone
 import pytest
 from aiosmtpd.controller import Controller
 from bs4 import BeautifulSoup
+from django_tasks import task
+from django_tasks_db.models import DBTaskResult
 
 from archive.models import ArchiveItem, QueuedEmail
 from home.models import Registration
@@ -289,6 +291,7 @@ def test_retries_back_off_then_leave_the_email_failed_for_an_administrator(
     assert "ada@example.org" in page
     assert "Connection refused" in page
     assert 'data-count="failed">1<' in page
+    assert f"/admin/emails/retry/{failed.pk}/" in page
     smtp.start()
     assert browser.post(f"/admin/emails/retry/{failed.pk}/").status_code == 302
     run_worker()
@@ -310,6 +313,7 @@ def test_nobody_but_administrators_sees_the_emails(smtp, session, review):
     assert moderation.get("/admin/emails/").status_code in (302, 403)
     assert moderation.post(f"/admin/emails/retry/{email.pk}/").status_code in (302, 403)
     assert moderation.get(f"/admin/emails/edit/{email.pk}/").status_code in (302, 403)
+    assert moderation.get("/admin/tasks/").status_code in (302, 403)
 
 
 def test_mail_that_django_writes_itself_is_queued_too(smtp, site_tree, time_machine):
@@ -326,3 +330,44 @@ def test_mail_that_django_writes_itself_is_queued_too(smtp, site_tree, time_mach
     time_machine.shift(datetime.timedelta(minutes=2))
     run_worker()
     assert smtp.received == [(("redactrice@example.org",), "Réinitialisation de mot de passe")]
+    # The reset link does not outlive the delivery in the table.
+    sent = QueuedEmail.objects.get()
+    assert (sent.status, sent.params) == ("sent", {})
+
+    # Sent rows go after EMAIL_KEEP_DAYS (they name people); a failed one stays.
+    QueuedEmail.objects.create(renderer="x.y", status="failed")
+    time_machine.shift(datetime.timedelta(days=31))
+    call_command("prune_emails")
+    assert list(QueuedEmail.objects.values_list("status", flat=True)) == ["failed"]
+
+
+@task()
+def fragile_task(*, name: str) -> str:
+    """A task that fails until the test lets it work (as a derivative whose source was away)."""
+    if name in FRAGILE_BROKEN:
+        raise RuntimeError(f"{name} is not ready")
+    return name
+
+
+FRAGILE_BROKEN: set[str] = set()
+
+
+def test_a_failed_task_is_shown_with_its_error_and_can_be_tried_again(smtp, django_user_model):
+    FRAGILE_BROKEN.add("tile-42")
+    fragile_task.enqueue(name="tile-42")
+    run_worker()
+    (failed,) = DBTaskResult.objects.filter(status="FAILED")
+    admin = django_user_model.objects.create_superuser("admin", "admin@example.org", "x")
+    browser = Client()
+    browser.force_login(admin)
+
+    page = browser.get("/admin/tasks/?status=FAILED").content.decode()
+    assert "fragile_task" in page
+    assert "RuntimeError" in page
+    assert 'data-count="FAILED">1<' in page
+
+    FRAGILE_BROKEN.clear()
+    assert browser.post(f"/admin/tasks/retry/{failed.pk}/").status_code == 302
+    run_worker()
+    failed.refresh_from_db()
+    assert (failed.status, failed.return_value) == ("SUCCESSFUL", "tile-42")

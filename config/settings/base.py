@@ -284,6 +284,8 @@ EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 EMAIL_MAX_ATTEMPTS = env.int("EMAIL_MAX_ATTEMPTS", default=10)
 EMAIL_RETRY_SECONDS = env.int("EMAIL_RETRY_SECONDS", default=60)
 EMAIL_RETRY_MAX_SECONDS = env.int("EMAIL_RETRY_MAX_SECONDS", default=3600)
+# `manage.py prune_emails` deletes sent emails' rows (they name people's addresses) after this.
+EMAIL_KEEP_DAYS = env.int("EMAIL_KEEP_DAYS", default=30)
 CONTACT_FORM_RATE = env("CONTACT_FORM_RATE", default="5/h")
 NEWSLETTER_FORM_RATE = env("NEWSLETTER_FORM_RATE", default="5/h")
 REGISTRATION_FORM_RATE = env("REGISTRATION_FORM_RATE", default="10/h")
