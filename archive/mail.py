@@ -147,9 +147,17 @@ class QueuedEmailBackend(BaseEmailBackend):
     of talking to the mail server inside the request."""
 
     def send_messages(self, email_messages):
+        queued = 0
         for message in email_messages:
-            email_queue(renderer=STORED_RENDERER, **_message_data(message))
-        return len(email_messages)
+            try:
+                email_queue(renderer=STORED_RENDERER, **_message_data(message))
+            except Exception:
+                # Error reports to ADMINS ask for silence: the database may be what failed.
+                if not self.fail_silently:
+                    raise
+            else:
+                queued += 1
+        return queued
 
 
 def _message_data(message: EmailMessage) -> dict:
