@@ -1,13 +1,15 @@
-"""The emails that tell a contributor about a moderator's decision on their item. Sent after
-commit by archive.services, in the language the contributor chose for the admin."""
+"""The emails that tell a contributor about a moderator's decision on their item, in the
+language the contributor chose for the admin. archive.services queues them (archive.mail) in the
+decision's transaction; the task queue writes each from the item's id when it sends it."""
 
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 
+from archive.mail import email_queue
 from archive.models import ArchiveItem
 
 
@@ -29,11 +31,21 @@ def _admin_url(item: ArchiveItem) -> str:
 
 
 def item_creator_notify(*, item_id: int, template: str) -> None:
-    """Tell the item's creator about a moderation decision, in their language."""
-    item = ArchiveItem.objects.select_related("created_by", "institution__member").get(pk=item_id)
-    user = item.created_by
+    """Tell the item's creator about a moderation decision (queued with the decision)."""
+    email_queue(renderer="archive.emails.item_creator_message", item_id=item_id, template=template)
+
+
+def item_creator_message(*, item_id: int, template: str) -> EmailMessage | None:
+    """The message `template` to the item's creator, in their language; None if the item or
+    its creator's address is gone."""
+    item = (
+        ArchiveItem.objects.select_related("created_by", "institution__member")
+        .filter(pk=item_id)
+        .first()
+    )
+    user = item.created_by if item else None
     if user is None or not user.email:
-        return
+        return None
     with translation.override(_preferred_language(user)):
         context = {
             "item": item,
@@ -43,4 +55,4 @@ def item_creator_notify(*, item_id: int, template: str) -> None:
         }
         subject = render_to_string(f"archive/emails/{template}_subject.txt", context)
         body = render_to_string(f"archive/emails/{template}.txt", context)
-    send_mail(" ".join(subject.split()), body, settings.DEFAULT_FROM_EMAIL, [user.email])
+    return EmailMessage(" ".join(subject.split()), body, settings.DEFAULT_FROM_EMAIL, [user.email])

@@ -62,3 +62,15 @@ def archive_actor(user, *, refusal: str) -> Actor:
     if not actor.works_on_archive:
         raise PermissionDenied(refusal)
     return actor
+
+
+class QueueRecordPermissionPolicy(ModelPermissionPolicy):
+    """Queued emails and tasks are written by the site alone: nobody adds, edits or deletes one
+    in the admin. Whoever may view them (administrators) may try a failed one again ("retry")."""
+
+    def user_has_permission(self, user, action):
+        if action in ("add", "change", "delete"):
+            return False
+        if action == "retry":
+            action = "view"
+        return super().user_has_permission(user, action)

@@ -1,6 +1,7 @@
 """Writes on archive data: institutions and their accounts, items, and moderation.
 
-Every write is atomic and emails leave after commit. Who may see what is decided in
+Every write is atomic; emails are queued in the same transaction (archive.mail) and leave
+after commit. Who may see what is decided in
 archive.selectors; who may *do* what, here (`Actor`), which the admin's permission policy asks.
 
 Moderation::
@@ -543,8 +544,9 @@ def item_submit(*, item: ArchiveItem, user) -> ArchiveItem:
 
 def item_publish(*, item: ArchiveItem, user) -> ArchiveItem:
     """Publish a submitted item (moderators only); its creator gets an email."""
-    _transition(item, user, "publish", published_at=timezone.now(), rejection_reason="")
-    transaction.on_commit(lambda: item_creator_notify(item_id=item.pk, template="item_published"))
+    with transaction.atomic():
+        _transition(item, user, "publish", published_at=timezone.now(), rejection_reason="")
+        item_creator_notify(item_id=item.pk, template="item_published")
     return item
 
 
@@ -556,8 +558,9 @@ def item_reject(*, item: ArchiveItem, user, reason: str) -> ArchiveItem:
             _("Give the reason for the rejection: the contributor will read it."),
             code="reason_required",
         )
-    _transition(item, user, "reject", rejection_reason=reason)
-    transaction.on_commit(lambda: item_creator_notify(item_id=item.pk, template="item_rejected"))
+    with transaction.atomic():
+        _transition(item, user, "reject", rejection_reason=reason)
+        item_creator_notify(item_id=item.pk, template="item_rejected")
     return item
 
 

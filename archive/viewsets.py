@@ -11,8 +11,10 @@ from wagtail.admin.viewsets.chooser import ChooserViewSet
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from django_tasks_db.models import DBTaskResult
+
 from archive import services
-from archive.models import ArchiveItem, Member, Trade
+from archive.models import ArchiveItem, Member, QueuedEmail, Trade
 from archive.panels import EDIT_HANDLERS
 from archive.services import Actor
 from archive.views import chooser, imports, uploads
@@ -31,6 +33,13 @@ from archive.views.editing import (
     ItemUsageView,
 )
 from archive.views.listing import ArchiveItemFilterSet, ItemIndexView
+from archive.views.queue import (
+    EmailFilterSet,
+    EmailIndexView,
+    RetryView,
+    TaskFilterSet,
+    TaskIndexView,
+)
 
 Kind = ArchiveItem.Kind
 
@@ -201,6 +210,116 @@ class UploadViewSet(ViewSet):
             path("receive/<str:token>/", uploads.upload_receive_view, name="receive"),
             path("complete/", uploads.upload_complete_view, name="complete"),
         ]
+
+
+# --- The task queue: emails and tasks ---------------------------------------------------
+
+
+class QueueRecordViewSet(ModelViewSet):
+    """A read-only listing of queue records for administrators, counted by status, with
+    "Try again" on failed ones (archive/views/queue.py)."""
+
+    add_to_settings_menu = True
+    index_template_name = "archive/admin/status_index.html"
+    inspect_view_enabled = True
+    copy_view_enabled = False
+    # No form is ever shown (the permission policy refuses adding and editing); Wagtail
+    # still builds one when it sets the views up.
+    form_fields = ["status"]
+    search_backend_name = None
+    list_per_page = 50
+
+    def get_index_view_kwargs(self, **kwargs):
+        return {
+            **super().get_index_view_kwargs(**kwargs),
+            "retry_url_name": self.get_url_name("retry"),
+        }
+
+    def get_urlpatterns(self):
+        return [
+            *super().get_urlpatterns(),
+            path(
+                "retry/<str:pk>/",
+                RetryView.as_view(
+                    model=self.model,
+                    permission_policy=self.permission_policy,
+                    index_url_name=self.get_url_name("index"),
+                ),
+                name="retry",
+            ),
+        ]
+
+
+class EmailViewSet(QueueRecordViewSet):
+    """Settings › Emails: every message the site queued (archive/mail.py)."""
+
+    model = QueuedEmail
+    icon = "mail"
+    menu_label = gettext_lazy("Emails")
+    url_prefix = "emails"
+    index_view_class = EmailIndexView
+    filterset_class = EmailFilterSet
+    list_display = [
+        "subject",
+        "recipients",
+        "status",
+        "attempts",
+        "last_error",
+        "created_at",
+        "next_attempt_at",
+    ]
+    inspect_view_fields = [
+        "subject",
+        "recipients",
+        "status",
+        "attempts",
+        "last_error",
+        "created_at",
+        "next_attempt_at",
+        "sent_at",
+        "renderer",
+        "params",
+    ]
+    search_fields = ["subject", "recipients"]
+    ordering = ["-created_at", "-pk"]
+
+
+class TaskViewSet(QueueRecordViewSet):
+    """Settings › Tasks: the database queue's tasks (image derivatives, Wagtail's reference
+    index and file clean-up, the emails' deliveries), with the traceback of a failed one."""
+
+    model = DBTaskResult
+    icon = "cogs"
+    menu_label = gettext_lazy("Tasks")
+    url_prefix = "tasks"
+    index_view_class = TaskIndexView
+    filterset_class = TaskFilterSet
+    list_display = [
+        "task_name",
+        "status",
+        "exception_class_path",
+        "enqueued_at",
+        "finished_at",
+        "run_after",
+    ]
+    inspect_view_fields = [
+        "task_path",
+        "status",
+        "args_kwargs",
+        "enqueued_at",
+        "started_at",
+        "finished_at",
+        "run_after",
+        "exception_class_path",
+        "traceback",
+        "worker_ids",
+    ]
+    search_fields = ["task_path"]
+    ordering = ["-enqueued_at"]
+
+
+email_viewset = EmailViewSet("archive_emails")
+task_viewset = TaskViewSet("archive_tasks")
 
 
 # --- Network snippets ---------------------------------------------------------------------

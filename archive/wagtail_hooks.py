@@ -5,8 +5,10 @@ from wagtail.log_actions import LogFormatter
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 
-from archive.models import ArchiveItem, ArchiveItemLogEntry
-from archive.permissions import ArchiveItemPermissionPolicy
+from django_tasks_db.models import DBTaskResult
+
+from archive.models import ArchiveItem, ArchiveItemLogEntry, QueuedEmail
+from archive.permissions import ArchiveItemPermissionPolicy, QueueRecordPermissionPolicy
 from archive.views.bulk_actions import AddTagsBulkAction
 from archive.viewsets import (
     ArchiveMenuGroup,
@@ -14,17 +16,27 @@ from archive.viewsets import (
     UploadMenuItem,
     UploadViewSet,
     archive_item_chooser_viewset,
+    email_viewset,
+    task_viewset,
 )
 
 # Registered first: a view asking for the policy earlier would fix a fallback one.
 register_permission_policy(ArchiveItem, ArchiveItemPermissionPolicy(ArchiveItem))
+register_permission_policy(QueuedEmail, QueueRecordPermissionPolicy(QueuedEmail))
+register_permission_policy(DBTaskResult, QueueRecordPermissionPolicy(DBTaskResult))
 
 register_snippet(NetworkGroup)
 
 
 @hooks.register("register_admin_viewset")
 def register_archive_item_viewsets():
-    return [ArchiveMenuGroup(), archive_item_chooser_viewset, UploadViewSet()]
+    return [
+        ArchiveMenuGroup(),
+        archive_item_chooser_viewset,
+        UploadViewSet(),
+        email_viewset,
+        task_viewset,
+    ]
 
 
 @hooks.register("register_admin_menu_item")

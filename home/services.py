@@ -2,7 +2,8 @@
 
 Every write locks the session or site rows of the slot (all languages, in primary-key order)
 with SELECT … FOR UPDATE, so concurrent registrations for one slot are counted one after the
-other and confirmed seats never exceed capacity. Emails go out after commit.
+other and confirmed seats never exceed capacity. Emails are queued in the same transaction
+(archive.mail) and leave after commit.
 """
 
 from datetime import timedelta
@@ -79,7 +80,7 @@ def registration_create(
                 confirmed_at=now if fits else None,
                 **slot.registration_fields(),
             )
-            transaction.on_commit(lambda: emails.registration_received(registration))
+            emails.registration_received(registration)
     except IntegrityError as exc:
         # The unique constraint caught a duplicate that arrived at the same moment.
         raise RegistrationError(
@@ -101,7 +102,7 @@ def registration_cancel(*, registration: Registration) -> list[Registration]:
         registration.status = Status.CANCELLED
         registration.cancelled_at = timezone.now()
         registration.save(update_fields=["status", "cancelled_at"])
-        transaction.on_commit(lambda: emails.registration_cancelled(registration))
+        emails.registration_cancelled(registration)
         if was_confirmed and slot is not None:
             return _promote_waiting(slot)
     return []
@@ -134,7 +135,7 @@ def _confirm(registration: Registration) -> None:
     registration.status = Status.CONFIRMED
     registration.confirmed_at = timezone.now()
     registration.save(update_fields=["status", "confirmed_at"])
-    transaction.on_commit(lambda: emails.registration_promoted(registration))
+    emails.registration_promoted(registration)
 
 
 def registration_promote(*, registration: Registration) -> Registration:
@@ -173,7 +174,7 @@ def reminders_send(*, now=None, days_before: int = 2) -> int:
                 pk=registration.pk, reminder_sent_at__isnull=True
             ).update(reminder_sent_at=now)
             if updated:
-                transaction.on_commit(lambda r=registration: emails.registration_reminder(r))
+                emails.registration_reminder(registration)
                 sent += 1
     return sent
 

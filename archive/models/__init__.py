@@ -11,6 +11,7 @@ from archive.models.items import (
     SavoirFaireStep,
     TranscriptSegment,
 )
+from archive.models.mail import QueuedEmail
 
 __all__ = [
     "ArchiveItem",
@@ -24,6 +25,7 @@ __all__ = [
     "ItemImage",
     "MediaFile",
     "Member",
+    "QueuedEmail",
     "SavoirFaireStep",
     "Trade",
     "TranscriptSegment",

@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "taggit",
     "django_filters",
     "corsheaders",
+    "django_tasks",
+    "django_tasks_db",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -283,8 +285,24 @@ ARCHIVE_IMPORT_UPLOAD_MAX_AGE = env.int("ARCHIVE_IMPORT_UPLOAD_MAX_AGE", default
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
 if env("EMAIL_URL", default=""):
     vars().update(env.email("EMAIL_URL"))
+# The backend above (or EMAIL_URL's) is the one that delivers, from the task queue; whatever
+# sends mail inside a request (Django's password reset, Wagtail's notices) only queues it.
+EMAIL_DELIVERY_BACKEND = EMAIL_BACKEND
+EMAIL_BACKEND = "archive.mail.QueuedEmailBackend"
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Fabrique <noreply@fabrique.invalid>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Seconds before a connection to the mail server gives up (Django's default waits for ever, and
+# the task sending the message holds its row meanwhile).
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
+# Every email goes through the task queue (archive/mail.py). A failed attempt is tried again
+# EMAIL_RETRY_SECONDS later, the delay doubling each time up to EMAIL_RETRY_MAX_SECONDS; after
+# EMAIL_MAX_ATTEMPTS the message is left failed in the admin (Settings › Emails) to retry by hand.
+# The defaults keep trying for about four hours.
+EMAIL_MAX_ATTEMPTS = env.int("EMAIL_MAX_ATTEMPTS", default=10)
+EMAIL_RETRY_SECONDS = env.int("EMAIL_RETRY_SECONDS", default=60)
+EMAIL_RETRY_MAX_SECONDS = env.int("EMAIL_RETRY_MAX_SECONDS", default=3600)
+# `manage.py prune_emails` deletes sent emails' rows (they name people's addresses) after this.
+EMAIL_KEEP_DAYS = env.int("EMAIL_KEEP_DAYS", default=30)
 CONTACT_FORM_RATE = env("CONTACT_FORM_RATE", default="5/h")
 NEWSLETTER_FORM_RATE = env("NEWSLETTER_FORM_RATE", default="5/h")
 REGISTRATION_FORM_RATE = env("REGISTRATION_FORM_RATE", default="10/h")
@@ -309,6 +327,17 @@ ARCHIVE_SEARCH = {
     # 8 client's versioned media type is answered with 406 there, so send plain JSON. Never for
     # a real Elasticsearch 8 (see search/transport.py).
     "OPENSEARCH_COMPAT": env.bool("ARCHIVE_SEARCH_OPENSEARCH_COMPAT", default=False),
+}
+
+# --- Task queue ------------------------------------------------------------------------------
+# Django's tasks framework (the django-tasks backport Wagtail uses): emails, Wagtail's reference
+# index and file clean-up, image derivatives. The database backend keeps tasks in PostgreSQL, in
+# the same transactions as the changes that enqueue them, and `manage.py db_worker` runs them
+# (the compose `tasks` service). `make run` uses the immediate backend (config/settings/dev.py).
+TASKS = {
+    "default": {
+        "BACKEND": env("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend"),
+    }
 }
 
 # --- Cache -----------------------------------------------------------------------------------

@@ -11,7 +11,13 @@ ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MEDIA_ROOT = tempfile.mkdtemp(prefix="fabrique-media-")
 STATIC_ROOT = tempfile.mkdtemp(prefix="fabrique-static-")
+# Django's test set-up sends mail straight to its locmem outbox (EMAIL_BACKEND); the queue
+# delivers there too. tests/test_mail_queue.py puts the queue and a real SMTP server back.
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+EMAIL_DELIVERY_BACKEND = EMAIL_BACKEND
+# Tasks run at once; tests about the queue itself switch to the database backend
+# (tests/test_mail_queue.py).
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
 }

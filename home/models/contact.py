@@ -1,16 +1,17 @@
 """Contact form page with a honeypot and a per-IP rate limit."""
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
-from wagtail.contrib.forms.models import AbstractEmailForm, AbstractFormField
+from wagtail.contrib.forms.models import AbstractEmailForm, AbstractForm, AbstractFormField
 from wagtail.contrib.forms.panels import FormSubmissionsPanel
 from wagtail.fields import RichTextField
 
+from archive.mail import email_queue
 from home.antispam import HONEYPOT_FIELD, honeypot_field, honeypot_filled, over_rate_limit
 
 
@@ -89,5 +90,16 @@ class ContactPage(AbstractEmailForm):
         return ContactSubmissionsListView
 
     def process_form_submission(self, form):
+        """Keep the submission and queue its notice to `to_address` in one transaction
+        (Wagtail would send the notice inside the request, and a mail server outage would
+        then fail the visitor's request)."""
         form.cleaned_data.pop(HONEYPOT_FIELD, None)
-        return super().process_form_submission(form)
+        with transaction.atomic():
+            submission = AbstractForm.process_form_submission(self, form)
+            if self.to_address:
+                email_queue(
+                    renderer="home.emails.contact_message",
+                    page_id=self.pk,
+                    submission_id=submission.pk,
+                )
+        return submission

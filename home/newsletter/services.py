@@ -1,7 +1,6 @@
 """Writes: request a subscription (double opt-in), confirm it, unsubscribe."""
 
 from collections.abc import Iterable
-from functools import partial
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -10,6 +9,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from archive.mail import email_queue
 from home.newsletter import tokens
 from home.newsletter.models import Audience, Status, Subscription, normalize_email
 
@@ -54,8 +54,8 @@ def _pending_subscription(*, email: str, audience: str, language: str) -> Subscr
 def subscription_request(
     *, email: str, audiences: Iterable[str], language: str
 ) -> list[Subscription]:
-    """Record (or refresh) a pending subscription per audience and, once committed, send one
-    confirmation email in `language`.
+    """Record (or refresh) a pending subscription per audience and queue one confirmation
+    email in `language`.
 
     The visitor gets the same answer whether or not the address was already subscribed; the
     email goes to the mailbox owner only, who may learn it.
@@ -68,16 +68,20 @@ def subscription_request(
             _pending_subscription(email=email, audience=audience, language=language)
             for audience in audiences
         ]
-        # robust: a mail server outage is logged and must not turn the saved request into an
-        # error page; the visitor can ask again.
-        transaction.on_commit(
-            partial(send_confirmation_email, email=email, audiences=audiences, language=language),
-            robust=True,
+        # Queued with the request (archive.mail): a mail server outage delays the message,
+        # never loses it nor fails the visitor's request.
+        email_queue(
+            renderer="home.newsletter.services.confirmation_message",
+            email=email,
+            audiences=audiences,
+            language=language,
         )
     return subscriptions
 
 
-def send_confirmation_email(*, email: str, audiences: list[str], language: str) -> None:
+def confirmation_message(
+    *, email: str, audiences: list[str], language: str
+) -> EmailMultiAlternatives:
     """The double opt-in message: a confirm link, an unsubscribe link, RFC 8058 headers."""
     with translation.override(language):
         one_click = tokens.one_click_unsubscribe_url(
@@ -110,7 +114,7 @@ def send_confirmation_email(*, email: str, audiences: list[str], language: str) 
         message.attach_alternative(
             render_to_string("newsletter/email/confirm.html", context), "text/html"
         )
-        message.send()
+    return message
 
 
 def subscription_confirm(*, token: str) -> list[Subscription]:

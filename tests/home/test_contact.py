@@ -5,7 +5,7 @@ import io
 
 from django.contrib.auth.models import Group
 from django.core import mail
-from django.test import Client, override_settings
+from django.test import Client, TestCase, override_settings
 from django.urls import reverse
 
 from wagtail.contrib.forms.models import FormSubmission
@@ -43,7 +43,9 @@ def honeypot(contact_page, client) -> str:
 
 
 def post(client, data: dict, ip: str = "203.0.113.7"):
-    return client.post("/fr/contact/", data, REMOTE_ADDR=ip)
+    """Send the form as a visitor would; the request's transaction commits (emails go out)."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return client.post("/fr/contact/", data, REMOTE_ADDR=ip)
 
 
 def test_form_shows_the_intro_and_the_fields(contact_page, client):
