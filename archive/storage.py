@@ -23,6 +23,31 @@ def is_s3(storage: Storage) -> bool:
     return isinstance(storage, S3Storage)
 
 
+def remote_storage_errors() -> tuple[type[BaseException], ...]:
+    """What an S3 client raises when the store cannot be reached or refuses (connection
+    refused, timeouts, 5xx answers): the errors that mean "try again later"."""
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    return (BotoCoreError, ClientError)
+
+
+def storage_errors() -> tuple[type[BaseException], ...]:
+    """`remote_storage_errors`, and OSError for local files (a full or unmounted disk)."""
+    return (OSError, *remote_storage_errors())
+
+
+def storage_reachable(storage: Storage) -> bool:
+    """Whether the storage answers now: one HEAD of the bucket on S3; local files always do.
+    Asked before work that must not half-happen if files cannot be reached (an erasure)."""
+    if not is_s3(storage):
+        return True
+    try:
+        s3_client(storage).head_bucket(Bucket=storage.bucket_name)
+    except remote_storage_errors():
+        return False
+    return True
+
+
 def s3_client(storage):
     return storage.connection.meta.client
 
