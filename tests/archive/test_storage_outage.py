@@ -3,16 +3,20 @@ image added in the admin, an erasure. Each time the person reads a clear message
 server error), no row names a missing file, and once the store is back `storage_audit` finds
 nothing to fix and the same action succeeds.
 
+An import while the store is down: the command says so in one line and imports nothing.
+
 The store is a SeaweedFS of this module's own (`private_s3_server`), stopped and started
 again with its data: the session's server, shared by other tests, is never interrupted."""
 
 from datetime import timedelta
 
 from django.core.files.storage import default_storage
+from django.core.management import CommandError
 from django.db import transaction
 from django.db.models.signals import pre_delete
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from wagtail.images import get_image_model
 
@@ -22,6 +26,8 @@ from bs4 import BeautifulSoup
 from archive.models import ArchiveItem, CustomRendition, MediaFile
 from archive.storage_audit import storage_audit
 from tests.archive.test_erasure import store_files
+from tests.archive.test_import import SAMPLE, SAMPLE_MEDIA, trades  # noqa: F401 - a fixture
+from tests.archive.test_import import command as import_command
 from tests.archive.test_photo_formats import add_image, picture
 from tests.archive.test_uploads import COMPLETE, logged_in, send, start, wav_bytes
 
@@ -29,6 +35,12 @@ pytestmark = pytest.mark.django_db
 
 CustomImage = get_image_model()
 UNREACHABLE = "The file storage could not be reached"
+
+
+@pytest.fixture(autouse=True)
+def english():
+    with translation.override("en"):
+        yield
 
 
 def audit(**options):
@@ -181,4 +193,28 @@ def test_files_left_by_an_outage_after_the_erasure_are_found_and_purged_by_the_a
     assert {obj.name for obj in report.orphans} == left
     audit(delete_orphans=True)
     assert not any(default_storage.exists(name) for name in left)
+    assert_rows_and_files_agree()
+
+
+@pytest.mark.usefixtures("trades")
+def test_an_import_while_the_store_is_down_imports_nothing(
+    outage_s3_storage, private_s3_server, world
+):
+    private_s3_server.pause()
+
+    with pytest.raises(CommandError) as refused:
+        import_command(SAMPLE, "CMSH", "--media", str(SAMPLE_MEDIA))
+
+    assert str(refused.value).startswith("The file storage could not be reached (")
+    assert str(refused.value).endswith(
+        "nothing was imported. Run the same import again once it is back."
+    )
+    assert not ArchiveItem.objects.exists()
+    assert not MediaFile.objects.exists()
+    assert not CustomImage.objects.exists()
+
+    private_s3_server.resume()
+    assert_rows_and_files_agree()
+    import_command(SAMPLE, "CMSH", "--media", str(SAMPLE_MEDIA))
+    assert ArchiveItem.objects.filter(institution=world.a).count() == 3
     assert_rows_and_files_agree()
