@@ -9,12 +9,12 @@ request signals Django uses to drop a broken connection. The kill comes from a s
 connection (`pg_terminate_backend`), at a point inside the view, through a signal or a
 wrapped selector; the view then carries on with a dead connection."""
 
-import psycopg
 from django.db import connection
 from django.db.models.signals import post_save
 from django.test import Client
 from django.urls import reverse
 
+import psycopg
 import pytest
 import requests
 from bs4 import BeautifulSoup
