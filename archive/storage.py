@@ -31,6 +31,16 @@ def remote_storage_errors() -> tuple[type[BaseException], ...]:
     return (BotoCoreError, ClientError)
 
 
+def is_storage_outage(error: BaseException) -> bool:
+    """Whether `error` says the S3 store is down or overloaded (no answer, or a 5xx), rather
+    than refusing a request of ours (a missing key, a wrong signature: 4xx)."""
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    if isinstance(error, ClientError):
+        return error.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 500) >= 500
+    return isinstance(error, BotoCoreError)
+
+
 def storage_errors() -> tuple[type[BaseException], ...]:
     """`remote_storage_errors`, and OSError for local files (a full or unmounted disk)."""
     return (OSError, *remote_storage_errors())

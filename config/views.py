@@ -8,7 +8,7 @@ from django.http import HttpResponseServerError
 from django.template import loader
 from django.views.defaults import server_error as django_server_error
 
-from archive.storage import remote_storage_errors
+from archive.storage import is_storage_outage
 
 logger = logging.getLogger(__name__)
 
@@ -24,7 +24,7 @@ def server_error(request, template_name="500.html"):
     error = sys.exc_info()[1]
     if isinstance(error, (OperationalError, InterfaceError)):
         cause = "database"
-    elif isinstance(error, remote_storage_errors()):
+    elif error is not None and is_storage_outage(error):
         cause = "storage"
     else:
         return django_server_error(request, template_name)
