@@ -3,15 +3,17 @@ image added in the admin, an erasure. Each time the person reads a clear message
 server error), no row names a missing file, and once the store is back `storage_audit` finds
 nothing to fix and the same action succeeds.
 
-An import while the store is down: the command says so in one line and imports nothing.
+An import while the store is down: the command says so in one line and imports nothing, and
+`storage_audit` says in one line that it cannot check.
 
 The store is a SeaweedFS of this module's own (`private_s3_server`), stopped and started
 again with its data: the session's server, shared by other tests, is never interrupted."""
 
+import io
 from datetime import timedelta
 
 from django.core.files.storage import default_storage
-from django.core.management import CommandError
+from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.db.models.signals import pre_delete
 from django.test import Client
@@ -212,6 +214,8 @@ def test_an_import_while_the_store_is_down_imports_nothing(
     assert not ArchiveItem.objects.exists()
     assert not MediaFile.objects.exists()
     assert not CustomImage.objects.exists()
+    with pytest.raises(CommandError, match=r"^The file storage could not be reached \("):
+        call_command("storage_audit", stdout=io.StringIO())
 
     private_s3_server.resume()
     assert_rows_and_files_agree()
