@@ -13,6 +13,7 @@ from django.db import connection
 from django.db.models.signals import post_save
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 import psycopg
 import pytest
@@ -26,6 +27,8 @@ from tests.archive.test_admin import form_data
 from tests.factories.archive import ArchiveItemFactory, ContributorFactory, InstitutionFactory
 from tests.home.test_registrations import person, programme_session
 
+# serialized_rollback, as tests/home/test_registration_concurrency.py: the data migrations made
+# (Wagtail's root page, the locales, the content types) comes back for whichever test is next.
 pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
     pytest.mark.usefixtures("empty_cache"),
@@ -85,7 +88,8 @@ def test_a_public_page(live_server, site_tree, monkeypatch):
     item = ArchiveItemFactory(
         status=ArchiveItem.Status.PUBLISHED, access=ArchiveItem.Access.PUBLIC, title="La remonte"
     )
-    url = live_server.url + reverse("archive:detail", args=[item.identifier])
+    with translation.override("en"):
+        url = live_server.url + reverse("archive:detail", args=[item.identifier])
     related = selectors.items_related
 
     def dies_midway(**kwargs):
