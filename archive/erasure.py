@@ -5,7 +5,6 @@ that no withdrawal or rejection touches, and what it may delete depends on who e
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import partial
 
 from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
@@ -17,6 +16,7 @@ from wagtail.log_actions import log
 from archive.models import ArchiveItem, CustomImage, CustomRendition, MediaFile
 from archive.selectors import ids_used_elsewhere, item_image_ids, item_media_ids
 from archive.services import Actor, ArchiveError
+from archive.storage import storage_reachable
 
 
 @dataclass(frozen=True)
@@ -54,8 +54,10 @@ def item_erase(*, item: ArchiveItem, user, reason: str) -> ErasurePlan:
     (`archive.erase`, with the reason and what was removed), which outlives the item.
 
     Stored files are deleted only once the transaction commits: an erasure that fails or is
-    rolled back leaves every file in place. A file whose deletion fails after the commit is
-    left as an orphan for `manage.py storage_audit --delete-orphans`."""
+    rolled back leaves every file in place. Nothing is erased while the storage cannot be
+    reached: the rows would go and the files stay, renditions publicly readable. A file
+    whose deletion still fails after the commit is left as an orphan for
+    `manage.py storage_audit --delete-orphans`."""
     if not Actor.of(user).may(item, "erase"):
         raise PermissionDenied(_("Only moderators can erase items."))
     reason = (reason or "").strip()
@@ -63,6 +65,11 @@ def item_erase(*, item: ArchiveItem, user, reason: str) -> ErasurePlan:
         raise ArchiveError(
             _("Give the reason for the erasure: it is kept in the audit log."),
             code="reason_required",
+        )
+    if not storage_reachable(default_storage):
+        raise ArchiveError(
+            _("The file storage could not be reached: nothing was erased. Try again in a moment."),
+            code="storage",
         )
     with transaction.atomic():
         locked = ArchiveItem.objects.select_for_update().filter(pk=item.pk).first()
@@ -93,5 +100,15 @@ def item_erase(*, item: ArchiveItem, user, reason: str) -> ErasurePlan:
         CustomImage.objects.filter(pk__in=[image.pk for image in plan.images]).delete()
         MediaFile.objects.filter(pk__in=[file.pk for file in plan.media]).delete()
         for file in plan.media:
-            transaction.on_commit(partial(default_storage.delete, file.key), robust=True)
+            _delete_after_commit(file.key)
     return plan
+
+
+def _delete_after_commit(name: str) -> None:
+    # A named function, not a functools.partial: Django names a robust callback that fails
+    # by its __qualname__, and a partial has none (the error would escape the commit, skip
+    # the callbacks after it and answer a server error for an erasure that happened).
+    def delete_stored_file():
+        default_storage.delete(name)
+
+    transaction.on_commit(delete_stored_file, robust=True)

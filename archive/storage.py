@@ -86,6 +86,41 @@ def child_folders(storage: Storage, prefix: str) -> list[str]:
         return []
 
 
+def remote_storage_errors() -> tuple[type[BaseException], ...]:
+    """What an S3 client raises when the store cannot be reached or refuses (connection
+    refused, timeouts, 5xx answers): the errors that mean "try again later"."""
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    return (BotoCoreError, ClientError)
+
+
+def is_storage_outage(error: BaseException) -> bool:
+    """Whether `error` says the S3 store is down or overloaded (no answer, or a 5xx), rather
+    than refusing a request of ours (a missing key, a wrong signature: 4xx)."""
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    if isinstance(error, ClientError):
+        return error.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 500) >= 500
+    return isinstance(error, BotoCoreError)
+
+
+def storage_errors() -> tuple[type[BaseException], ...]:
+    """`remote_storage_errors`, and OSError for local files (a full or unmounted disk)."""
+    return (OSError, *remote_storage_errors())
+
+
+def storage_reachable(storage: Storage) -> bool:
+    """Whether the storage answers now: one HEAD of the bucket on S3; local files always do.
+    Asked before work that must not half-happen if files cannot be reached (an erasure)."""
+    if not is_s3(storage):
+        return True
+    try:
+        s3_client(storage).head_bucket(Bucket=storage.bucket_name)
+    except remote_storage_errors():
+        return False
+    return True
+
+
 def s3_client(storage):
     return storage.connection.meta.client
 

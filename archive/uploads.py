@@ -32,7 +32,14 @@ from archive import selectors
 from archive.formats import MediaKind, accepted_extensions
 from archive.models import ArchiveItem, Institution, MediaFile
 from archive.services import Actor, ArchiveError
-from archive.storage import generated_name, is_s3, open_seekable, s3_client, s3_key
+from archive.storage import (
+    generated_name,
+    is_s3,
+    open_seekable,
+    s3_client,
+    s3_key,
+    storage_errors,
+)
 from archive.validation import UploadRejected, max_upload_bytes, validate_upload
 
 logger = logging.getLogger(__name__)
@@ -257,7 +264,7 @@ def upload_start(
                 ],
                 ExpiresIn=seconds,
             )
-        except _storage_errors() as error:
+        except storage_errors() as error:
             raise _unavailable(error) from error
         return UploadStart(
             token, post["url"], post["fields"], ticket.key, size, expires_at, direct=True
@@ -342,7 +349,7 @@ def upload_complete(*, user, token: str, storage: Storage | None = None) -> Uplo
         return _result(existing)
     try:
         return _complete(ticket, user, storage)
-    except _storage_errors() as error:
+    except storage_errors() as error:
         _discard(storage, ticket.key, ticket.final_key)
         raise _unavailable(error) from error
 
@@ -418,15 +425,6 @@ def _result(media: MediaFile) -> UploadResult:
 # (server-side copy, streamed GET), local files through their paths.
 
 
-def _storage_errors() -> tuple[type[BaseException], ...]:
-    errors: tuple[type[BaseException], ...] = (OSError,)
-    try:
-        from botocore.exceptions import BotoCoreError, ClientError
-    except ImportError:  # pragma: no cover - boto3 is a dependency
-        return errors
-    return (*errors, BotoCoreError, ClientError)
-
-
 def _unavailable(error: BaseException) -> UploadError:
     logger.exception("Archive upload: storage error", exc_info=error)
     return UploadError(
@@ -467,5 +465,5 @@ def _discard(storage: Storage, *names: str) -> None:
     for name in names:
         try:
             storage.delete(name)
-        except _storage_errors():
+        except storage_errors():
             logger.warning("Archive upload: could not delete %s", name, exc_info=True)

@@ -13,6 +13,9 @@ from accounts import views as accounts_views
 from config.csp_reports import csp_report
 from home import views as home_views
 
+# A lost database connection or an unreachable file storage gives a "try again" 503 page.
+handler500 = "config.views.server_error"
+
 # Folders of MEDIA_ROOT that the development server serves to anyone (see below).
 PUBLIC_MEDIA_FOLDERS = ("images", "avatar_images")
 

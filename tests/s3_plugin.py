@@ -144,3 +144,32 @@ def any_storage(request, settings, tmp_path):
         context = _local_storage(settings, tmp_path / "media")
     with context as storage:
         yield storage
+
+
+@pytest.fixture(scope="module")
+def private_s3_server():
+    """A SeaweedFS of the module's own, for fault tests that stop it (`pause()`, `resume()`):
+    the session's server, shared by other tests, is never interrupted."""
+    try:
+        server = SeaweedServer()
+        atexit.register(server.stop)
+        server.start()
+    except S3Unavailable as error:
+        pytest.fail(f"Could not start the private S3 server.\n{error}", pytrace=False)
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def outage_s3_storage(private_s3_server, settings):
+    """`s3_storage` on `private_s3_server`, which the test may pause; it is running again
+    (same data) after the test."""
+    client = private_s3_server.client()
+    bucket = private_s3_server.create_bucket(client=client)
+    try:
+        entry = s3_storage_settings(private_s3_server, bucket)
+        with _storage_switched(settings, entry) as storage:
+            yield storage
+    finally:
+        private_s3_server.resume()
+        private_s3_server.remove_bucket(bucket, client=client)

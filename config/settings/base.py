@@ -133,6 +133,9 @@ TEMPLATES = [
 # PostgreSQL (or anything django-environ understands).
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)
+# A persistent connection that died between requests (database restarted, connection killed)
+# is noticed and replaced before the next request uses it, instead of failing that request.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # The lockout backend comes first: it refuses a locked (username, IP) pair before any password

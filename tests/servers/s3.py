@@ -128,6 +128,7 @@ class SeaweedServer:
         self.port = 0
         self.startup_seconds = 0.0
         self.stale_removed: tuple[str, ...] = ()
+        self._cmd: list[str] = []
 
     @property
     def pid(self) -> int | None:
@@ -215,10 +216,17 @@ class SeaweedServer:
             f"-admin.port.grpc={ports['admin.grpc']}",
             f"-metricsPort={ports['metrics']}",
         ]
-        output = (self.tmp / "weed.out").open("wb")
+        self._cmd = cmd
+        self.endpoint_url = f"http://127.0.0.1:{self.port}"
+        self._launch(timeout)
+        self.startup_seconds = time.monotonic() - began
+        return self.endpoint_url
+
+    def _launch(self, timeout: float) -> None:
+        output = (self.tmp / "weed.out").open("ab")
         try:
             self.process = subprocess.Popen(  # noqa: S603 - fixed argument list, no shell
-                cmd,
+                self._cmd,
                 stdin=subprocess.DEVNULL,
                 stdout=output,
                 stderr=subprocess.STDOUT,
@@ -228,14 +236,33 @@ class SeaweedServer:
         finally:
             output.close()
         (self.tmp / "weed.pid").write_text(str(self.process.pid))
-        self.endpoint_url = f"http://127.0.0.1:{self.port}"
         try:
             self._wait_until_ready(timeout)
         except BaseException:
             self.stop()
             raise
-        self.startup_seconds = time.monotonic() - began
-        return self.endpoint_url
+
+    # --- outages, for fault tests ------------------------------------------------------------
+
+    def pause(self) -> None:
+        """Stop the server as an outage would: every request is refused until `resume()`.
+        Its data and ports are kept (unlike `stop()`)."""
+        self._end_process()
+
+    def resume(self, *, timeout: float = 60.0) -> None:
+        """Start the server again after `pause()`, on the same ports with the same data."""
+        if self.process is None:
+            self._launch(timeout)
+
+    def _end_process(self) -> None:
+        process, self.process = self.process, None
+        if process is not None and process.poll() is None:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(timeout=10)
 
     def _wait_until_ready(self, timeout: float) -> None:
         """Until a signed request succeeds: the port answers before the identities are loaded
@@ -277,14 +304,7 @@ class SeaweedServer:
     def stop(self) -> None:
         if os.getpid() != self.owner_pid:
             return  # a forked child (xdist, multiprocessing) must not stop its parent's server
-        process, self.process = self.process, None
-        if process is not None and process.poll() is None:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(timeout=10)
+        self._end_process()
         tmp, self.tmp = self.tmp, None
         if tmp is not None:
             shutil.rmtree(tmp, ignore_errors=True)

@@ -15,6 +15,7 @@ from archive.importing import (
     media_source,
 )
 from archive.models import ArchiveItem, Institution
+from archive.storage import remote_storage_errors
 
 Status = ArchiveItem.Status
 
@@ -122,6 +123,14 @@ class Command(BaseCommand):
             raise CommandError(
                 _("%(file)s is refused; nothing was changed. %(reason)s")
                 % {"file": path.name, "reason": error}
+            ) from None
+        except remote_storage_errors() as error:
+            raise CommandError(
+                _(
+                    "The file storage could not be reached (%(error)s): nothing was imported. "
+                    "Run the same import again once it is back."
+                )
+                % {"error": error}
             ) from None
 
         if report.errors:

@@ -5,6 +5,7 @@ from django.template.defaultfilters import filesizeformat
 
 from tqdm import tqdm
 
+from archive.storage import remote_storage_errors
 from archive.storage_audit import AuditReport, grace_period, storage_audit
 
 
@@ -64,7 +65,13 @@ class Command(BaseCommand):
             # disable=None: a bar on a terminal, nothing in cron logs and pipes.
             return tqdm(iterable, desc=label, unit=" objects", disable=None if verbosity else True)
 
-        report = storage_audit(delete_orphans=delete_orphans, grace=grace, progress=progress)
+        try:
+            report = storage_audit(delete_orphans=delete_orphans, grace=grace, progress=progress)
+        except remote_storage_errors() as error:
+            raise CommandError(
+                f"The file storage could not be reached ({error}): nothing was checked or "
+                "deleted. Run the audit again once it is back."
+            ) from None
         self._table(report)
         self._sections(report, limit)
         if report.clean:
