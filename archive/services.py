@@ -24,7 +24,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import partial
 
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
@@ -568,7 +567,14 @@ def item_withdraw(*, item: ArchiveItem, user) -> ArchiveItem:
     """Take a submitted or published item back: it leaves the review queue or the public site.
     Its public derivatives (image renditions) are removed once the withdrawal is committed."""
     _transition(item, user, "withdraw")
-    transaction.on_commit(partial(item_derivatives_remove, item_id=item.pk), robust=True)
+    item_id = item.pk
+
+    # A named function, not a functools.partial: Django names a robust callback that fails by
+    # its __qualname__, which a partial lacks (see archive/erasure.py).
+    def remove_derivatives():
+        item_derivatives_remove(item_id=item_id)
+
+    transaction.on_commit(remove_derivatives, robust=True)
     return item
 
 
