@@ -44,6 +44,9 @@ INSTALLED_APPS = [
     "taggit",
     "django_filters",
     "corsheaders",
+    # The API's docs page (opendata.api): with the app installed, django-ninja serves Swagger
+    # UI from its static files instead of a CDN, and without inline script.
+    "ninja",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -58,7 +61,9 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    # Django's LocaleMiddleware, except that a 404 of the open data endpoints (no language
+    # prefix) stays a 404 instead of a redirect to a page (opendata/middleware.py)
+    "opendata.middleware.OpenDataLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
