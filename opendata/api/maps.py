@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from urllib.parse import quote
 
 from django.urls import reverse
 from django.utils import translation
@@ -103,13 +104,13 @@ def _members(box, trade_rows, language, absolute) -> list[dict]:
     directory = selectors.member_directory_url(language=language)
     return [
         feature(
-            member.latitude,
-            member.longitude,
+            member["latitude"],
+            member["longitude"],
             {
                 "layer": "members",
-                "title": member.name,
-                "url": absolute(f"{directory}#member-{member.pk}") if directory else "",
-                "trades": sorted({trade.slug for trade in member.trades.all()}),
+                "title": member["name"],
+                "url": absolute(f"{directory}#member-{member['pk']}") if directory else "",
+                "trades": member["trades"],
             },
         )
         for member in selectors.members_on_map(box=box, trade_rows=trade_rows)
@@ -117,38 +118,42 @@ def _members(box, trade_rows, language, absolute) -> list[dict]:
 
 
 def _sites(box, language, absolute) -> list[dict]:
-    urls: dict[int, str] = {}
-    features = []
-    for site in selectors.event_sites_on_map(box=box, language=language):
-        if site.page_id not in urls:
-            urls[site.page_id] = site.page.get_url() or ""
-        page_url = urls[site.page_id]
-        features.append(
-            feature(
-                site.latitude,
-                site.longitude,
-                {
-                    "layer": "sites",
-                    "title": site.name,
-                    "url": absolute(f"{page_url}#site-{site.pk}") if page_url else "",
-                    "trades": [],
-                },
-            )
+    sites, page_urls = selectors.event_sites_on_map(box=box, language=language)
+    return [
+        feature(
+            site["latitude"],
+            site["longitude"],
+            {
+                "layer": "sites",
+                "title": site["name"],
+                "url": absolute(f"{page_urls[site['page_id']]}#site-{site['pk']}")
+                if page_urls.get(site["page_id"])
+                else "",
+                "trades": [],
+            },
         )
-    return features
+        for site in sites
+    ]
 
 
-def _item_feature(row: dict, trades: list[str], absolute) -> dict:
+def _item_feature(row: dict, trades: list[str], item_url) -> dict:
     return feature(
         row["latitude"],
         row["longitude"],
         {
             "layer": "items",
             "title": row["title"],
-            "url": absolute(reverse("archive:detail", args=[row["identifier"]])),
+            "url": item_url(row["identifier"]),
             "trades": trades,
         },
     )
+
+
+def _item_urls(absolute) -> Callable[[str], str]:
+    """identifier -> the item page's full URL, reversed once rather than per item."""
+    marker = "0identifier0"
+    template = absolute(reverse("archive:detail", args=[marker]))
+    return lambda identifier: template.replace(marker, quote(identifier, safe=""))
 
 
 def _items(box, zoom, trade_rows, absolute) -> list[dict]:
@@ -160,7 +165,8 @@ def _items(box, zoom, trade_rows, absolute) -> list[dict]:
         rows = selectors.items_on_map(box=box, trade_rows=trade_rows, limit=ITEMS_CAP + 1)
         if len(rows) <= ITEMS_CAP:
             slugs = selectors.item_trade_slugs(item_ids=[row["pk"] for row in rows])
-            return [_item_feature(row, slugs.get(row["pk"], []), absolute) for row in rows]
+            item_url = _item_urls(absolute)
+            return [_item_feature(row, slugs.get(row["pk"], []), item_url) for row in rows]
     size = cell_size(box or WORLD, zoom)
     cells = selectors.items_on_grid(box=box, trade_rows=trade_rows, cell=size)
     single = selectors.items_titled(
@@ -168,11 +174,12 @@ def _items(box, zoom, trade_rows, absolute) -> list[dict]:
     )
     slugs = selectors.item_trade_slugs(item_ids=[row["pk"] for row in single])
     singles = {row["identifier"]: row for row in single}
+    item_url = _item_urls(absolute)
     features = []
     for cell in cells:
         row = singles.get(cell["identifier"]) if cell["count"] == 1 else None
         if row is not None:
-            features.append(_item_feature(row, slugs.get(row["pk"], []), absolute))
+            features.append(_item_feature(row, slugs.get(row["pk"], []), item_url))
             continue
         features.append(
             feature(

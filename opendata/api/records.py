@@ -11,11 +11,11 @@ from django.urls import reverse
 
 from archive.models import ArchiveItem
 from archive.templatetags.archive_tags import lead_image
+from opendata.api.selectors import THUMBNAIL
 from opendata.identifiers import oai_identifier
 
 # The renditions the public pages already make (search results, item page), so that the API
 # rarely has to make one.
-THUMBNAIL = "fill-240x180"
 RENDITIONS = {"thumbnail": THUMBNAIL, "display": "max-960x720", "large": "max-2400x2400"}
 STEP_IMAGE = "max-800x600"
 

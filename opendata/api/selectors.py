@@ -25,11 +25,22 @@ from django.utils import timezone
 
 from wagtail.models import Locale
 
-from archive.models import ArchiveItem, Institution, Member, Trade
-from archive.selectors import items_viewable_by
+from archive.models import (
+    ArchiveItem,
+    CustomRendition,
+    Institution,
+    ItemImage,
+    Member,
+    SavoirFaireStep,
+    Trade,
+)
+from archive.selectors import items_viewable_by, trades_labelled
 from home.models import EventPage, EventSite, MemberDirectoryPage
 from search.contract import BoundingBox
 from search.documents import TradeVocabulary
+
+# The thumbnail of list entries: the search results' own, so that it is usually made already.
+THUMBNAIL = "fill-240x180"
 
 
 def public_items() -> QuerySet[ArchiveItem]:
@@ -39,6 +50,41 @@ def public_items() -> QuerySet[ArchiveItem]:
 
 def locale_for(*, language: str) -> Locale | None:
     return Locale.objects.filter(language_code=language).first()
+
+
+def items_summarised(*, ids: list[int], locale_id: int | None) -> list[ArchiveItem]:
+    """The public items among `ids`, in the order of `ids`, with what a list shows: the
+    institution, trades labelled in `locale_id`, the first image (photos) or the steps'
+    images (savoir-faire) with their thumbnails. An id no longer public is left out, so a
+    stale index never shows what it should not (as archive.selectors.items_for_search_hits,
+    with less read: the API's lists have no card to draw)."""
+    if not ids:
+        return []
+    thumbnails = CustomRendition.objects.filter(filter_spec=THUMBNAIL)
+    items = (
+        public_items()
+        .filter(pk__in=ids)
+        .select_related("institution__member")
+        .defer("description", "techniques", "materials", "tools", "rejection_reason")
+        .prefetch_related(
+            Prefetch("trades", queryset=trades_labelled(locale_id=locale_id).order_by("label")),
+            Prefetch(
+                "images",
+                queryset=ItemImage.objects.select_related("image")
+                .prefetch_related(Prefetch("image__renditions", queryset=thumbnails))
+                .order_by("sort_order"),
+            ),
+            Prefetch(
+                "steps",
+                queryset=SavoirFaireStep.objects.filter(image__isnull=False)
+                .select_related("image")
+                .prefetch_related(Prefetch("image__renditions", queryset=thumbnails))
+                .order_by("sort_order"),
+            ),
+        )
+    )
+    by_id = {item.pk: item for item in items}
+    return [by_id[pk] for pk in ids if pk in by_id]
 
 
 # --- The trade vocabulary --------------------------------------------------------------------
@@ -152,9 +198,9 @@ def _in_box(qs: QuerySet, box: BoundingBox | None) -> QuerySet:
     )
 
 
-def members_on_map(*, box: BoundingBox | None, trade_rows: set[int] | None) -> QuerySet[Member]:
-    """Members with a position (in `box`), with one of `trade_rows` when given; their trades
-    prefetched."""
+def members_on_map(*, box: BoundingBox | None, trade_rows: set[int] | None) -> list[dict]:
+    """Members with a position (in `box`), with one of `trade_rows` when given: pk, name,
+    latitude, longitude and `trades` (slugs), by name. Plain rows: a map may hold hundreds."""
     qs = _in_box(Member.objects.all(), box)
     if trade_rows is not None:
         qs = qs.filter(
@@ -164,9 +210,15 @@ def members_on_map(*, box: BoundingBox | None, trade_rows: set[int] | None) -> Q
                 )
             )
         )
-    return qs.prefetch_related(
-        Prefetch("trades", queryset=Trade.objects.only("slug").order_by("slug"))
-    ).order_by("name", "pk")
+    members = list(qs.order_by("name", "pk").values("pk", "name", "latitude", "longitude"))
+    slugs: dict[int, set[str]] = defaultdict(set)
+    for member_id, slug in Member.trades.through.objects.filter(
+        member_id__in=[member["pk"] for member in members]
+    ).values_list("member_id", "trade__slug"):
+        slugs[member_id].add(slug)
+    for member in members:
+        member["trades"] = sorted(slugs[member["pk"]])
+    return members
 
 
 def member_directory_url(*, language: str) -> str:
@@ -182,19 +234,22 @@ def member_directory_url(*, language: str) -> str:
 
 def event_sites_on_map(
     *, box: BoundingBox | None, language: str, now: datetime.datetime | None = None
-) -> QuerySet[EventSite]:
+) -> tuple[list[dict], dict[int, str]]:
     """Sites with a position (in `box`) of the live, public events in `language` that have
-    not ended yet, with their page."""
+    not ended yet, as rows (pk, name, latitude, longitude, page_id), and each event page's
+    URL by page id."""
     events = (
         EventPage.objects.live()
         .public()
         .filter(locale__language_code=language, end__gte=now or timezone.now())
     )
-    return (
+    sites = list(
         _in_box(EventSite.objects.filter(page__in=events.values("pk")), box)
-        .select_related("page")
         .order_by("page_id", "sort_order", "pk")
+        .values("pk", "name", "latitude", "longitude", "page_id")
     )
+    pages = EventPage.objects.filter(pk__in={site["page_id"] for site in sites})
+    return sites, {page.pk: page.get_url() or "" for page in pages}
 
 
 def _items_on_map(*, box: BoundingBox | None, trade_rows: set[int] | None) -> QuerySet:

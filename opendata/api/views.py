@@ -9,8 +9,6 @@ JSON answer with validators (opendata.api.http). Every error is a problem detail
 from __future__ import annotations
 
 import math
-import re
-from dataclasses import replace
 from typing import Literal
 from urllib.parse import urlencode
 
@@ -19,22 +17,22 @@ from django.contrib.auth.models import AnonymousUser
 from django.http import Http404
 from django.urls import reverse
 from django.utils import translation
-from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from ninja import NinjaAPI, Query
 from ninja.errors import HttpError, ValidationError
 
-from archive.selectors import item_for_visitor, items_for_search_hits
+from archive.selectors import item_for_visitor
 from opendata.api import maps, schemas, selectors
 from opendata.api.http import json_response
 from opendata.api.problems import PROBLEM_CONTENT_TYPE, problem_response
+from opendata.api.queries import ItemsParameters, items_query
 from opendata.api.records import item_record, item_summary
 from opendata.api.skos import exact_matches, vocabulary_jsonld
 from search.contract import MAX_RESULT_WINDOW
 from search.engines import EngineUnavailable, get_engine
-from search.forms import SearchForm, parse_bbox
+from search.forms import parse_bbox
 
 Language = Literal[tuple(code for code, _name in settings.LANGUAGES)]  # type: ignore[valid-type]
 Layer = Literal["members", "sites", "items"]
@@ -42,7 +40,6 @@ Kind = Literal["photo", "oral_history", "savoir_faire"]
 SortOrder = Literal["relevance", "newest", "oldest"]
 DEFAULT_PAGE_SIZE = 20  # the search page's: page N here is page N there
 MAX_PAGE_SIZE = 100
-PERIOD = re.compile(r"^(?P<start>\d{1,4})?(?:(?P<dash>-)(?P<end>\d{1,4})?)?$", re.ASCII)
 ERRORS = {400: schemas.Problem, 404: schemas.Problem, 422: schemas.Problem}
 NOT_MODIFIED = {"responses": {"304": {"description": "Not Modified (conditional GET)."}}}
 JSON_LD = "application/ld+json"
@@ -86,7 +83,10 @@ api = OpenAPI(
 
 
 def _absolute(request):
-    return request.build_absolute_uri
+    """path -> full URL; the scheme and host are read once per request, not once per link
+    (a map answer holds hundreds)."""
+    base = request.build_absolute_uri("/").rstrip("/")
+    return lambda path: f"{base}{path}"
 
 
 def _problems(status: int, title, messages: list[tuple[str, str]]):
@@ -121,42 +121,6 @@ def _http_error(request, exc: HttpError):
 # --- Items -----------------------------------------------------------------------------------
 
 
-def _period(value: str) -> tuple[str, str] | None:
-    """ "1950-1960", "1950" (that year), "1950-" or "-1960" -> (from, to) as the search form
-    reads them; None when it is none of these."""
-    match = PERIOD.match(value)
-    if not match or not (match["start"] or match["end"]):
-        return None
-    start, end = match["start"] or "", match["end"] or ""
-    if not match["dash"]:
-        end = start
-    return start, end
-
-
-def _search_data(request, **params) -> MultiValueDict:
-    """The API's parameters under the search page's names."""
-    data = MultiValueDict()
-    for name, value in (
-        ("q", params["text"]),
-        ("place", params["place"]),
-        ("bbox", params["bbox"]),
-    ):
-        if value:
-            data[name] = value
-    for name, values in (
-        ("trade", params["trade"]),
-        ("kind", params["kind"]),
-        ("institution", params["institution"]),
-        ("tag", params["tag"]),
-    ):
-        if values:
-            data.setlist(name, list(values))
-    if params["period"]:
-        data["from"], data["to"] = params["period"]
-    data["sort"] = params["sort"]
-    return data
-
-
 def _page_url(request, page: int) -> str:
     pairs = [(key, value) for key, value in request.GET.lists() if key != "page"]
     flat = [(key, value) for key, values in pairs for value in values]
@@ -167,7 +131,7 @@ def _page_url(request, page: int) -> str:
 
 @api.get(
     "/items/",
-    response={200: schemas.ItemPage, **ERRORS},
+    response={200: schemas.ItemPage, **ERRORS, 503: schemas.Problem},
     url_name="items",
     openapi_extra=NOT_MODIFIED,
     summary="Search the public archive",
@@ -189,52 +153,26 @@ def items(
 ):
     """The search page's results for the same parameters, in the same order (the search
     contract and the search form's reading of the parameters; nothing else)."""
+    parameters = ItemsParameters(
+        text=text,
+        trade=tuple(trade or ()),
+        place=place,
+        bbox=bbox,
+        kind=tuple(kind or ()),
+        institution=tuple(institution or ()),
+        period=period,
+        tag=tuple(tag or ()),
+        sort=sort,
+        page=page,
+        page_size=page_size,
+        lang=lang,
+    )
     with translation.override(lang):
-        span = _period(period) if period else ("", "")
-        if span is None:
-            return _problems(
-                400,
-                gettext("Invalid parameters"),
-                [("period", gettext("Give a period as 1950-1960, 1950, 1950- or -1960."))],
-            )
-        if page * page_size > MAX_RESULT_WINDOW:
-            return _problems(
-                400,
-                gettext("Invalid parameters"),
-                [
-                    (
-                        "page",
-                        gettext("Only the first %(count)d results can be paged through.")
-                        % {"count": MAX_RESULT_WINDOW},
-                    )
-                ],
-            )
-        locale = selectors.locale_for(language=lang)
-        form = SearchForm(
-            _search_data(
-                request,
-                text=text,
-                place=place,
-                bbox=bbox,
-                trade=trade,
-                kind=kind,
-                institution=institution,
-                tag=tag,
-                period=span if period else None,
-                sort=sort,
-            ),
-            language=lang,
-            locale_id=locale.pk if locale else None,
-        )
-        form.is_valid()
-        if form.notices:
-            return _problems(
-                400, gettext("Invalid parameters"), [("", notice) for notice in form.notices]
-            )
-        # Map clusters are the search page's business, not the list's.
-        query = replace(form.query, page=page, per_page=page_size, map_zoom=None)
+        asked, errors = items_query(parameters)
+        if asked is None:
+            return _problems(400, gettext("Invalid parameters"), errors)
         try:
-            results = get_engine().search(query)
+            results = get_engine().search(asked.query)
         except EngineUnavailable:
             return problem_response(503, detail=gettext("Search is unavailable for a moment."))
         last_page = max(
@@ -247,10 +185,8 @@ def items(
                 gettext("There is no page %(number)s: the last one is %(last)s.")
                 % {"number": page, "last": last_page},
             )
-        found = items_for_search_hits(
-            ids=[hit.item_id for hit in results.hits],
-            user=ANONYMOUS,
-            locale_id=locale.pk if locale else None,
+        found = selectors.items_summarised(
+            ids=[hit.item_id for hit in results.hits], locale_id=asked.locale_id
         )
         absolute = _absolute(request)
         data = {
