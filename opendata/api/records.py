@@ -5,13 +5,14 @@ queries per page."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from types import SimpleNamespace
 from urllib.parse import urlencode
 
 from django.urls import reverse
 
 from archive.models import ArchiveItem
 from archive.templatetags.archive_tags import lead_image
-from opendata.api.selectors import THUMBNAIL
+from opendata.api.selectors import SUMMARY_FIELDS, THUMBNAIL
 from opendata.identifiers import oai_identifier
 
 # The renditions the public pages already make (search results, item page), so that the API
@@ -22,49 +23,29 @@ STEP_IMAGE = "max-800x600"
 Absolute = Callable[[str], str]
 
 
+def full_url(url: str, absolute: Absolute) -> str:
+    """A storage URL as a full URL: S3's already are, local media's are paths."""
+    return url if "://" in url else absolute(url)
+
+
 def _rendition_url(image, spec: str, absolute: Absolute) -> str:
-    return absolute(image.get_rendition(spec).url)
+    return full_url(image.get_rendition(spec).url, absolute)
 
 
-def _date(item: ArchiveItem) -> dict:
+def _date(row: dict) -> dict:
+    exact = row["date"]
     return {
-        "display": str(item.date_display),
-        "date": item.date.isoformat() if item.date else None,
-        "year_from": item.year_from or (item.date.year if item.date else None),
-        "year_to": item.year_to or (item.date.year if item.date else None),
-        "approximate": item.date_approximate,
+        # The item page's wording ("c. 1950–1960"), from the model's one rule.
+        "display": str(ArchiveItem.date_display.fget(SimpleNamespace(**row))),
+        "date": exact.isoformat() if exact else None,
+        "year_from": row["year_from"] or (exact.year if exact else None),
+        "year_to": row["year_to"] or (exact.year if exact else None),
+        "approximate": row["date_approximate"],
     }
 
 
-def _place(item: ArchiveItem) -> dict:
-    return {
-        "name": item.place_name,
-        "commune": item.commune,
-        "region": item.region,
-        "country": item.country,
-        "latitude": float(item.latitude) if item.latitude is not None else None,
-        "longitude": float(item.longitude) if item.longitude is not None else None,
-        "geonames_id": item.geonames_id,
-        "wikidata_id": item.wikidata_id,
-    }
-
-
-def _trades(item: ArchiveItem) -> list[dict]:
-    # `label` comes from archive.selectors.trades_labelled in the asked language.
-    return [
-        {
-            "slug": trade.slug,
-            "label": getattr(trade, "label", trade.name),
-            "aat_id": trade.aat_id,
-            "wikidata_id": trade.wikidata_id,
-        }
-        for trade in item.trades.all()
-    ]
-
-
-def _institution(item: ArchiveItem) -> dict:
-    member = item.institution.member
-    return {"code": item.institution.code, "name": member.name, "website": member.website}
+def _coordinate(value) -> float | None:
+    return float(value) if value is not None else None
 
 
 def item_links(identifier: str, absolute: Absolute) -> dict:
@@ -74,21 +55,57 @@ def item_links(identifier: str, absolute: Absolute) -> dict:
     }
 
 
-def item_summary(item: ArchiveItem, absolute: Absolute) -> dict:
-    picture = lead_image(item)
+def summary(row: dict, absolute: Absolute) -> dict:
+    """What a list shows of an item, from a row of selectors.items_summarised."""
     return {
-        "identifier": item.identifier,
-        "kind": item.kind,
-        "title": item.title,
-        "summary": item.summary,
-        "date": _date(item),
-        "place": _place(item),
-        "trades": _trades(item),
-        "institution": _institution(item),
-        "rights": {"code": item.rights, "uri": item.rights_uri},
-        "thumbnail": _rendition_url(picture, THUMBNAIL, absolute) if picture else None,
-        "links": item_links(item.identifier, absolute),
+        "identifier": row["identifier"],
+        "kind": row["kind"],
+        "title": row["title"],
+        "summary": row["summary"],
+        "date": _date(row),
+        "place": {
+            "name": row["place_name"],
+            "commune": row["commune"],
+            "region": row["region"],
+            "country": row["country"],
+            "latitude": _coordinate(row["latitude"]),
+            "longitude": _coordinate(row["longitude"]),
+            "geonames_id": row["geonames_id"],
+            "wikidata_id": row["wikidata_id"],
+        },
+        "trades": row["trades"],
+        "institution": {
+            "code": row["institution__code"],
+            "name": row["institution__member__name"],
+            "website": row["institution__member__website"],
+        },
+        "rights": {"code": row["rights"], "uri": ArchiveItem.RIGHTS_URIS.get(row["rights"], "")},
+        "thumbnail": full_url(row["thumbnail"], absolute) if row["thumbnail"] else None,
+        "links": item_links(row["identifier"], absolute),
     }
+
+
+def _row(item: ArchiveItem, absolute: Absolute) -> dict:
+    """An item read whole (archive.selectors.item_for_visitor) as a row of the same shape."""
+    row = {field: getattr(item, field) for field in SUMMARY_FIELDS if "__" not in field}
+    picture = lead_image(item)
+    member = item.institution.member
+    row.update(
+        institution__code=item.institution.code,
+        institution__member__name=member.name,
+        institution__member__website=member.website,
+        trades=[
+            {
+                "slug": trade.slug,
+                "label": getattr(trade, "label", trade.name),
+                "aat_id": trade.aat_id,
+                "wikidata_id": trade.wikidata_id,
+            }
+            for trade in item.trades.all()
+        ],
+        thumbnail=picture.get_rendition(THUMBNAIL).url if picture else None,
+    )
+    return row
 
 
 def _image(image, caption: str, absolute: Absolute) -> dict:
@@ -122,7 +139,7 @@ def item_record(item: ArchiveItem, absolute: Absolute) -> dict:
     """The full public record of an item (archive.selectors.item_for_visitor's answer)."""
     segments = list(item.segments.all())
     timed = any(segment.start_ms is not None for segment in segments)
-    record = item_summary(item, absolute)
+    record = summary(_row(item, absolute), absolute)
     record.update(
         description=item.description,
         inventory_number=item.inventory_number,

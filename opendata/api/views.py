@@ -28,7 +28,7 @@ from opendata.api import maps, schemas, selectors
 from opendata.api.http import json_response
 from opendata.api.problems import PROBLEM_CONTENT_TYPE, problem_response
 from opendata.api.queries import ItemsParameters, items_query
-from opendata.api.records import item_record, item_summary
+from opendata.api.records import item_record, summary
 from opendata.api.skos import exact_matches, vocabulary_jsonld
 from search.contract import MAX_RESULT_WINDOW
 from search.engines import EngineUnavailable, get_engine
@@ -195,7 +195,7 @@ def items(
             "page_size": page_size,
             "next": _page_url(request, page + 1) if page < last_page else None,
             "previous": _page_url(request, page - 1) if page > 1 else None,
-            "results": [item_summary(item, absolute) for item in found],
+            "results": [summary(row, absolute) for row in found],
         }
         return json_response(request, data)
 

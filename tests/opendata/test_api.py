@@ -128,6 +128,34 @@ class TestItems:
         assert photo.identifier in links["oai"]
         assert record["tags"] == ["tissage"]
 
+    def test_a_list_entry_has_labels_in_the_language_and_a_thumbnail(self, client, archive):
+        photo = archive.photos[0]
+        data = ok(get(client, "/items/", {"trade": "tisserand", "lang": "en", "page_size": 50}))
+        [entry] = [row for row in data["results"] if row["identifier"] == photo.identifier]
+        record = ok(get(client, f"/items/{photo.identifier}/", {"lang": "en"}))
+        assert entry["trades"] == record["trades"]
+        assert entry["trades"][0]["label"] == "Weaver"
+        assert (
+            entry["thumbnail"]
+            == record["thumbnail"]
+            == record["images"][0]["renditions"]["thumbnail"]
+        )
+        assert (
+            entry["date"]
+            == record["date"]
+            == {
+                "display": "1950–1955",
+                "date": None,
+                "year_from": 1950,
+                "year_to": 1955,
+                "approximate": False,
+            }
+        )
+        assert entry["links"] == {
+            "self": record["links"]["self"],
+            "html": record["links"]["html"],
+        }
+
     def test_an_interview_record_has_its_transcript(self, client, archive):
         record = ok(get(client, f"/items/{archive.interview.identifier}/"))
         assert record["oral_history"]["transcript"][0]["start"] == 3.0
