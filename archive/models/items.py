@@ -433,7 +433,11 @@ class ArchiveItem(index.Indexed, Located, ClusterableModel):
         verbose_name = _("archive item")
         verbose_name_plural = _("archive items")
         ordering = ["-updated_at"]
-        indexes = [models.Index(fields=["status", "access"])]
+        indexes = [
+            models.Index(fields=["status", "access"]),
+            # Maps ask for the items in a viewport (the open API's map/).
+            models.Index(fields=["latitude", "longitude"], name="archive_item_position"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(year_from__isnull=True)

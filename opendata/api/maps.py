@@ -8,18 +8,23 @@ uses (archive.selectors, search.documents.TradeVocabulary), so a cluster's count
 search page finds in the cluster's bbox. The answer is bounded whatever the data: items come
 as points only up to ITEMS_CAP in a viewport at POINTS_ZOOM or closer, otherwise as at most
 about MAX_CELLS cells (bench/api.py: size and time with 400 sites and 100,000 items).
+Coarse grids are counted for all items at once and cached as long as the answer's max-age;
+finer ones read the viewport through archive's position index.
 """
 
 from __future__ import annotations
 
+import hashlib
 import math
 from collections.abc import Callable
 from urllib.parse import quote
 
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils import translation
 
 from opendata.api import selectors
+from opendata.api.http import MAX_AGE
 from search.contract import BoundingBox
 from search.forms import format_bbox, zoom_for
 
@@ -32,6 +37,10 @@ MAX_CELLS = 512
 POINTS_ZOOM = 12
 ITEMS_CAP = 500
 WORLD = BoundingBox(south=-90, west=-180, north=90, east=180)
+# Grids this coarse (cells of 0.18° and more: the map at zoom 9 or less) are cached...
+CACHED_LEVEL = 11
+# ...for as long as a client may keep the answer (opendata.api.http.MAX_AGE).
+CACHE_SECONDS = MAX_AGE
 
 
 def _coordinate(value) -> float:
@@ -50,9 +59,9 @@ def feature(latitude, longitude, properties: dict) -> dict:
     }
 
 
-def cell_size(box: BoundingBox, zoom: int) -> float:
-    """Side of a grid cell in degrees: 360 / 2^k, a quarter tile at `zoom`, doubled until the
-    box holds at most about MAX_CELLS cells."""
+def grid_level(box: BoundingBox, zoom: int) -> int:
+    """The grid whose cells have sides of 360 / 2^level degrees: a quarter tile at `zoom`,
+    doubled until the box holds at most about MAX_CELLS cells."""
     level = zoom + int(math.log2(CELLS_PER_TILE_SIDE))
     while level > 0:
         size = 360 / 2**level
@@ -60,9 +69,35 @@ def cell_size(box: BoundingBox, zoom: int) -> float:
             math.ceil((box.east - box.west) / size) + 1
         )
         if cells <= MAX_CELLS:
-            return size
+            return level
         level -= 1
-    return 360.0
+    return 0
+
+
+def _grid(box: BoundingBox | None, trade_rows: set[int] | None, level: int) -> list[dict]:
+    """The grid's cells that hold items in `box`. Coarse grids (a region or more per
+    viewport, where a viewport holds most items) are counted once for all items and kept
+    CACHE_SECONDS, as long as the answer's own max-age: a viewport then only picks its cells.
+    Only counts are kept; what a cell of one item shows is read afresh (items_titled)."""
+    size = 360 / 2**level
+    if level > CACHED_LEVEL:
+        return selectors.items_on_grid(box=box, trade_rows=trade_rows, cell=size)
+    rows = ",".join(str(pk) for pk in sorted(trade_rows)) if trade_rows is not None else "-"
+    key = f"opendata:map-grid:{level}:{hashlib.blake2b(rows.encode(), digest_size=8).hexdigest()}"
+    cells = cache.get(key)
+    if cells is None:
+        cells = selectors.items_on_grid(box=None, trade_rows=trade_rows, cell=size)
+        cache.set(key, cells, CACHE_SECONDS)
+    if box is None:
+        return cells
+    return [
+        cell
+        for cell in cells
+        if cell["row"] * size <= box.north
+        and (cell["row"] + 1) * size >= box.south
+        and cell["column"] * size <= box.east
+        and (cell["column"] + 1) * size >= box.west
+    ]
 
 
 def cell_bbox(row: int, column: int, size: float) -> str:
@@ -167,8 +202,9 @@ def _items(box, zoom, trade_rows, absolute) -> list[dict]:
             slugs = selectors.item_trade_slugs(item_ids=[row["pk"] for row in rows])
             item_url = _item_urls(absolute)
             return [_item_feature(row, slugs.get(row["pk"], []), item_url) for row in rows]
-    size = cell_size(box or WORLD, zoom)
-    cells = selectors.items_on_grid(box=box, trade_rows=trade_rows, cell=size)
+    level = grid_level(box or WORLD, zoom)
+    size = 360 / 2**level
+    cells = _grid(box, trade_rows, level)
     single = selectors.items_titled(
         identifiers=[cell["identifier"] for cell in cells if cell["count"] == 1]
     )
@@ -177,9 +213,11 @@ def _items(box, zoom, trade_rows, absolute) -> list[dict]:
     item_url = _item_urls(absolute)
     features = []
     for cell in cells:
-        row = singles.get(cell["identifier"]) if cell["count"] == 1 else None
-        if row is not None:
-            features.append(_item_feature(row, slugs.get(row["pk"], []), item_url))
+        if cell["count"] == 1:
+            row = singles.get(cell["identifier"])
+            # None: the item left the public site since the grid was counted.
+            if row is not None:
+                features.append(_item_feature(row, slugs.get(row["pk"], []), item_url))
             continue
         features.append(
             feature(

@@ -6,12 +6,15 @@ from __future__ import annotations
 
 import json
 import re
+from decimal import Decimal
 from urllib.parse import urlencode, urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
 
+from archive.models import ArchiveItem
 from opendata.api import maps
+from tests.factories.items import PublishedItemFactory
 from tests.opendata.conftest import OIGNIES, ROUBAIX, SECRET_WORD
 
 API = "/api/v1"
@@ -323,6 +326,28 @@ class TestMap:
         items = features(data, "items")
         assert any(f["properties"].get("cluster") for f in items)
         assert sum(f["properties"].get("count", 1) for f in items) == 13
+
+    def test_an_item_leaving_the_public_site_leaves_the_map_at_once(self, client, archive):
+        lone = PublishedItemFactory(
+            institution=archive.photos[0].institution,
+            title="Le carreau de Carmaux",
+            latitude=Decimal("44.050000"),
+            longitude=Decimal("2.150000"),
+        )
+        for zoom in (5, 15):  # a cached coarse grid, then a fine one
+            titles = [
+                f["properties"].get("title")
+                for f in features(
+                    ok(get(client, "/map/", {"layer": "items", "zoom": zoom, "bbox": "43,1,45,3"})),
+                    "items",
+                )
+            ]
+            assert titles == ["Le carreau de Carmaux"]
+        lone.status = ArchiveItem.Status.WITHDRAWN
+        lone.save()
+        for zoom in (5, 15):
+            data = ok(get(client, "/map/", {"layer": "items", "zoom": zoom, "bbox": "43,1,45,3"}))
+            assert features(data, "items") == []
 
     def test_bbox_restricts_every_layer(self, client):
         latitude, longitude = float(OIGNIES[0]), float(OIGNIES[1])
