@@ -433,7 +433,13 @@ class ArchiveItem(index.Indexed, Located, ClusterableModel):
         verbose_name = _("archive item")
         verbose_name_plural = _("archive items")
         ordering = ["-updated_at"]
-        indexes = [models.Index(fields=["status", "access"])]
+        indexes = [
+            models.Index(fields=["status", "access"]),
+            # Maps ask for the items in a viewport (the open API's map/).
+            models.Index(fields=["latitude", "longitude"], name="archive_item_position"),
+            # OAI-PMH harvests page through the items by (datestamp, id): a range scan per page.
+            models.Index(fields=["updated_at", "id"], name="archive_item_changed"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(year_from__isnull=True)

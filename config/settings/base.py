@@ -51,6 +51,9 @@ INSTALLED_APPS = [
     "corsheaders",
     "django_tasks",
     "django_tasks_db",
+    # The API's docs page (opendata.api): with the app installed, django-ninja serves Swagger
+    # UI from its static files instead of a CDN, and without inline script.
+    "ninja",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -12,15 +12,7 @@ class Migration(migrations.Migration):
         ('archive', '0006_located_coordinates'),
     ]
 
-    # The harvest walks archive items in datestamp order, which is `updated_at` for nearly all
-    # of them (opendata/oai/records.py): an index on (updated_at, id) makes every page an
-    # index range scan, whatever the page's position. Only the harvest needs it, so it is
-    # created here rather than declared on the archive's model.
     operations = [
-        migrations.RunSQL(
-            "CREATE INDEX opendata_item_datestamp ON archive_archiveitem (updated_at, id)",
-            reverse_sql="DROP INDEX opendata_item_datestamp",
-        ),
         migrations.CreateModel(
             name='ExposedItem',
             fields=[
