@@ -19,6 +19,8 @@ from django.utils.translation import gettext
 
 from django_ratelimit.core import get_usage
 
+from opendata.api.problems import problem_response
+
 
 def seconds_until_allowed(request: HttpRequest, *, group: str, rate: str) -> int | None:
     """Count this request against the client's IP; None while under `rate`, else the seconds
@@ -40,14 +42,12 @@ def too_many_suggestions(request: HttpRequest, retry_after: int) -> HttpResponse
 
 def too_many_api_requests(request: HttpRequest, retry_after: int) -> HttpResponse:
     """RFC 9457 problem details, the shape of every error of the open API."""
-    body = {
-        "type": "about:blank",
-        "title": "Too Many Requests",
-        "status": 429,
-        "detail": gettext("Too many requests from your address. Retry after %(seconds)s s.")
+    return problem_response(
+        429,
+        "Too Many Requests",
+        gettext("Too many requests from your address. Retry after %(seconds)s s.")
         % {"seconds": retry_after},
-    }
-    return JsonResponse(body, status=429, content_type="application/problem+json")
+    )
 
 
 @dataclass(frozen=True)

@@ -58,8 +58,7 @@ def test_suggestions_beyond_the_rate_get_json(client, site_tree, low_rates):
     assert body["error"] == "Too many requests. Please try again in a moment."
 
 
-@pytest.mark.urls("tests.config.urls_with_api")
-def test_the_api_beyond_the_rate_gets_problem_details(client, low_rates):
+def test_the_api_beyond_the_rate_gets_problem_details(client, db, low_rates):
     answers = [
         get(client, "/api/v1/items/", HTTP_ORIGIN="https://viewer.example") for _ in range(4)
     ]
