@@ -18,8 +18,11 @@ from pathlib import Path
 from types import SimpleNamespace
 
 from django.conf import settings
-from django.core.files.storage import default_storage
+from django.core.cache import cache
+from django.core.files.storage import default_storage, storages
 from django.core.management import call_command
+from django.db import transaction
+from django.test import TestCase, override_settings
 
 from wagtail.models import Locale
 
@@ -99,8 +102,7 @@ def trade_in_languages(name: str, **translations) -> Trade:
     return trade
 
 
-@pytest.fixture
-def world(db):
+def make_world() -> SimpleNamespace:
     """Two member institutions, A (CMSH) and B (TISS), and a moderator."""
     return SimpleNamespace(
         a=InstitutionFactory(code="CMSH", member=MemberFactory(name="Centre historique minier")),
@@ -110,19 +112,23 @@ def world(db):
 
 
 @pytest.fixture
+def world(db):
+    return make_world()
+
+
+@pytest.fixture
 def committed(django_capture_on_commit_callbacks):
     """Run what follows as committed: the after-commit work (tiles) runs at the end."""
     return lambda: django_capture_on_commit_callbacks(execute=True)
 
 
-@pytest.fixture
-def archive(any_storage, world, committed):
+def build_archive(storage, world) -> SimpleNamespace:
     """Items of institution A published by a moderator through the services: a photo with two
     images (one a camera photo with a GPS position), an interview with a recording and timed
     captions, a savoir-faire record with a step shown by a photo and a step in words only;
     and a draft of B's. The member has a website and a logo."""
-    if hasattr(any_storage, "bucket_name"):
-        s3_cors(any_storage)
+    if hasattr(storage, "bucket_name"):
+        s3_cors(storage)
     a = world.a
     member = a.member
     member.website = "https://centre-minier.example/"
@@ -156,15 +162,46 @@ def archive(any_storage, world, committed):
     SavoirFaireStep.objects.create(item=recipe, sort_order=1, text="Tasser la trame.")
 
     items = [photo, interview, recipe]
-    with committed():
+    # Run as committed: the after-commit work (tiles) runs at the end.
+    with TestCase.captureOnCommitCallbacks(execute=True):
         for item in items:
             services.item_submit(item=item, user=world.moderator)
             services.item_publish(item=item, user=world.moderator)
         draft = ArchiveItemFactory(institution=world.b, kind=ArchiveItem.Kind.PHOTO, images=1)
     return SimpleNamespace(
-        storage=any_storage, items=items, photo=photo, interview=interview, recipe=recipe,
+        storage=storage, items=items, photo=photo, interview=interview, recipe=recipe,
         camera=camera, draft=draft,
     )  # fmt: skip
+
+
+@pytest.fixture
+def archive(any_storage, world):
+    """The archive of `build_archive`, on local files and on S3 (the test runs twice): for the
+    tests where the storage is the point (what a viewer loads, tiles removed and audited)."""
+    return build_archive(any_storage, world)
+
+
+@pytest.fixture
+def local_archive(local_storage, world):
+    """The archive of `build_archive` on local files, for a test that changes it."""
+    return build_archive(local_storage, world)
+
+
+@pytest.fixture(scope="module")
+def published(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The archive of `build_archive` on local files, built once for the tests that only read
+    it: inside a transaction rolled back after the last of them (each test's own transaction
+    is a savepoint in it, so nothing a test writes reaches the next)."""
+    media = tmp_path_factory.mktemp("iiif-media")
+    default = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    switched = override_settings(
+        STORAGES={**settings.STORAGES, "default": default}, MEDIA_ROOT=str(media)
+    )
+    with django_db_blocker.unblock(), switched, transaction.atomic():
+        cache.clear()
+        yield build_archive(storages["default"], make_world())
+        transaction.set_rollback(True)
+    cache.clear()
 
 
 def fetch(client, url: str, *, cors=True):
@@ -267,86 +304,19 @@ def test_every_manifest_parses_and_everything_it_references_loads(client, archiv
             assert status == 200, url
             if url.endswith("/info.json"):
                 info = json.loads(content)
-                for tile_url in viewer_tile_urls(info):
+                tile_urls = viewer_tile_urls(info)
+                if info["id"] != f"http://testserver/iiif/image/{archive.camera.pk}":
+                    # Every tile of the camera photo (three levels); of the other images their
+                    # first tile and every size: the same code made them.
+                    tile_urls = tile_urls[:1] + tile_urls[-len(info["sizes"]) :]
+                for tile_url in tile_urls:
                     status, headers, tile = fetch(client, tile_url)
                     assert status == 200, tile_url
                     assert_no_personal_metadata(tile)
 
 
-def test_the_photo_manifest_speaks_five_languages_and_credits_its_institution(client, archive):
-    response = client.get(f"/iiif/{archive.photo.identifier}/manifest")
-    data = response.json()
-    assert data["@context"] == "http://iiif.io/api/presentation/3/context.json"
-    date = next(e for e in data["metadata"] if e["label"].get("en") == ["Date"])
-    assert set(date["label"]) == {"fr", "en", "de", "lb", "nl"}
-    assert date["value"]["en"] == ["c. 1950–1960"]
-    place = next(e for e in data["metadata"] if e["label"].get("en") == ["Place"])
-    assert place["value"]["fr"] == ["Fosse 9, Oignies (France)"]
-    assert place["value"]["de"] == ["Fosse 9, Oignies (Frankreich)"]
-    trades = next(e for e in data["metadata"] if e["label"].get("en") == ["Trades"])
-    assert trades["label"]["de"] == ["Berufe"]
-    assert trades["value"] == {
-        "fr": ["Mineur de fond"],
-        "en": ["Miner"],
-        "de": ["Bergmann"],
-        "lb": ["Mineur de fond"],  # not translated: the vocabulary's own name
-        "nl": ["Mineur de fond"],
-    }
-    assert data["requiredStatement"]["value"] == {"none": ["Coll. Centre minier, photo J. Martin"]}
-    provider = data["provider"][0]
-    assert provider["homepage"][0]["id"] == "https://centre-minier.example/"
-    assert provider["logo"][0]["format"] == "image/png"
-    assert len(data["items"]) == 2
-    canvas = data["items"][1]
-    assert (canvas["width"], canvas["height"]) == (600, 1100)  # shown upright
-    body = canvas["items"][0]["items"][0]["body"]
-    assert body["service"][0] == {
-        "id": f"http://testserver/iiif/image/{archive.camera.pk}",
-        "type": "ImageService3",
-        "profile": "level0",
-    }
-    assert data["homepage"][0]["id"] == f"http://testserver/fr/archive/{archive.photo.identifier}/"
-
-
-def test_an_interview_paints_its_recording_and_supplements_it_with_captions(client, archive):
-    data = client.get(f"/iiif/{archive.interview.identifier}/manifest").json()
-    (canvas,) = data["items"]
-    assert canvas["duration"] == 30.0
-    recording = canvas["items"][0]["items"][0]
-    assert recording["motivation"] == "painting"
-    assert recording["body"]["type"] == "Sound"
-    captions = canvas["annotations"][0]["items"][0]
-    assert captions["motivation"] == "supplementing"
-    assert captions["body"]["format"] == "text/vtt"
-    assert captions["body"]["language"] == "fr"
-    assert client.get(captions["body"]["id"]).content.startswith(b"WEBVTT")
-
-
-def test_a_savoir_faire_record_has_one_canvas_per_step(client, archive):
-    data = client.get(f"/iiif/{archive.recipe.identifier}/manifest").json()
-    assert [canvas["label"] for canvas in data["items"]] == [
-        {"none": ["Lancer la navette."]},
-        {"none": ["Tasser la trame."]},
-    ]
-    assert data["items"][0]["items"][0]["items"][0]["body"]["service"]
-
-
-def test_collections_list_institutions_and_their_public_items(client, archive, world):
-    response = client.get("/iiif/collection", HTTP_ORIGIN=ORIGIN)
-    assert response["Content-Type"] == PRESENTATION
-    assert response["Access-Control-Allow-Origin"] == "*"
-    top = Collection.model_validate_json(response.content)
-    assert [str(entry.id) for entry in top.items] == ["http://testserver/iiif/collection/CMSH"]
-    data = client.get("/iiif/collection/CMSH").json()
-    Collection.model_validate(data)
-    assert {entry["id"] for entry in data["items"]} == {
-        f"http://testserver/iiif/{item.identifier}/manifest" for item in archive.items
-    }
-    assert client.get("/iiif/collection/TISS").json()["items"] == []
-    assert client.get("/iiif/collection/NOPE").status_code == 404
-
-
-def test_what_is_not_public_is_not_found(client, archive, world, committed):
+def test_what_is_not_public_is_not_found(client, local_archive, world, committed):
+    archive = local_archive
     hidden = archive.draft.images.first().image_id
     for url in (
         f"/iiif/{archive.draft.identifier}/manifest",
@@ -369,33 +339,6 @@ def test_what_is_not_public_is_not_found(client, archive, world, committed):
     assert not list(list_objects(archive.storage, iiif_tiles.image_prefix(archive.camera.pk)))
 
 
-def test_the_image_service_answers_only_what_was_made(client, archive):
-    image_id = archive.camera.pk
-    base = client.get(f"/iiif/image/{image_id}", HTTP_ORIGIN=ORIGIN)
-    assert base.status_code == 303
-    assert base["Location"] == f"/iiif/image/{image_id}/info.json"
-    assert base["Access-Control-Allow-Origin"] == "*"
-    info = client.get(f"/iiif/image/{image_id}/info.json")
-    assert info["Content-Type"] == (
-        'application/ld+json;profile="http://iiif.io/api/image/3/context.json"'
-    )
-    data = info.json()
-    assert data["profile"] == "level0"
-    assert data["id"] == f"http://testserver/iiif/image/{image_id}"
-    assert data["tiles"] == [{"width": 512, "height": 512, "scaleFactors": [1, 2, 4]}]
-    assert data["sizes"][0] == {"width": 150, "height": 275}
-    # Image API 2 viewers ask for a width alone.
-    assert (
-        fetch(client, f"http://testserver/iiif/image/{image_id}/full/150,/0/default.jpg")[0] == 200
-    )
-    for path in ("full/151,275/0/default.jpg", "full/max/90/default.jpg", "full/max/0/gray.jpg",
-                 "0,0,10,10/max/0/default.jpg", "full/max/0/default.png"):  # fmt: skip
-        response = client.get(f"/iiif/image/{image_id}/{path}", HTTP_ORIGIN=ORIGIN)
-        assert response.status_code == 404, path
-        assert b"info.json" in response.content  # says what it offers
-        assert response["Access-Control-Allow-Origin"] == "*"
-
-
 def test_tiles_come_with_publication_and_go_with_withdrawal(client, archive, world, committed):
     prefix = iiif_tiles.image_prefix(archive.camera.pk)
     assert len(list(list_objects(archive.storage, prefix))) > 10
@@ -413,18 +356,10 @@ def test_tiles_come_with_publication_and_go_with_withdrawal(client, archive, wor
     assert client.get(f"/iiif/image/{archive.camera.pk}/info.json").status_code == 200
 
 
-def test_making_tiles_again_changes_nothing(archive):
-    prefix = iiif_tiles.image_prefix(archive.camera.pk)
-    before = {obj.name: obj.modified for obj in list_objects(archive.storage, prefix)}
-    result = iiif_tiles.iiif_tiles_sync.enqueue(image_ids=[archive.camera.pk]).return_value
-    assert result == {"made": 0, "removed": 0}
-    after = {obj.name: obj.modified for obj in list_objects(archive.storage, prefix)}
-    assert after == before
-
-
 def test_erasure_removes_tiles_unless_another_public_item_shows_the_image(
-    client, archive, world, committed
+    client, local_archive, world, committed
 ):
+    archive = local_archive
     shared = archive.camera
     other = ArchiveItemFactory(institution=world.a, kind=ArchiveItem.Kind.PHOTO)
     ItemImage.objects.create(item=other, image=shared, sort_order=0)
@@ -463,21 +398,6 @@ def test_the_audit_reports_and_purges_abandoned_tiles(archive):
     assert list(list_objects(archive.storage, iiif_tiles.image_prefix(archive.camera.pk)))
 
 
-def test_the_item_page_links_its_manifest_and_zooms_on_the_tiles(client, archive, site_tree):
-    page = BeautifulSoup(
-        client.get(f"/fr/archive/{archive.photo.identifier}/").content, "html.parser"
-    )
-    link = page.find("a", href=f"/iiif/{archive.photo.identifier}/manifest")
-    assert link is not None and link.get_text(strip=True)
-    viewers = page.select("[data-iiif-info]")
-    assert [v["data-iiif-info"] for v in viewers][
-        -1
-    ] == f"/iiif/image/{archive.camera.pk}/info.json"
-    assert not page.select("script:not([src])") or all(
-        s.get("type") == "application/json" for s in page.select("script:not([src])")
-    )
-
-
 def test_institution_without_public_items_is_an_empty_collection(client, db):
     InstitutionFactory(code="VIDE", member=MemberFactory(name="Vide"))
     assert client.get("/iiif/collection/VIDE").json()["items"] == []
@@ -496,3 +416,135 @@ def test_the_daily_command_makes_missing_tiles_and_removes_stale_ones(local_stor
     call_command("iiif_tiles", stdout=io.StringIO())
     assert iiif_tiles.tiles_descriptor(image_id=public)["width"] == 640
     assert not list(list_objects(local_storage, iiif_tiles.image_prefix(stale.pk)))
+
+
+# --- Reading the archive built once (`published`) -------------------------------------------
+# Last in the module: the archive stays in the database until the module's last test.
+
+
+def test_the_photo_manifest_speaks_five_languages_and_credits_its_institution(client, published):
+    response = client.get(f"/iiif/{published.photo.identifier}/manifest")
+    data = response.json()
+    assert data["@context"] == "http://iiif.io/api/presentation/3/context.json"
+    date = next(e for e in data["metadata"] if e["label"].get("en") == ["Date"])
+    assert set(date["label"]) == {"fr", "en", "de", "lb", "nl"}
+    assert date["value"]["en"] == ["c. 1950–1960"]
+    place = next(e for e in data["metadata"] if e["label"].get("en") == ["Place"])
+    assert place["value"]["fr"] == ["Fosse 9, Oignies (France)"]
+    assert place["value"]["de"] == ["Fosse 9, Oignies (Frankreich)"]
+    trades = next(e for e in data["metadata"] if e["label"].get("en") == ["Trades"])
+    assert trades["label"]["de"] == ["Berufe"]
+    assert trades["value"] == {
+        "fr": ["Mineur de fond"],
+        "en": ["Miner"],
+        "de": ["Bergmann"],
+        "lb": ["Mineur de fond"],  # not translated: the vocabulary's own name
+        "nl": ["Mineur de fond"],
+    }
+    assert data["requiredStatement"]["value"] == {"none": ["Coll. Centre minier, photo J. Martin"]}
+    provider = data["provider"][0]
+    assert provider["homepage"][0]["id"] == "https://centre-minier.example/"
+    assert provider["logo"][0]["format"] == "image/png"
+    assert len(data["items"]) == 2
+    canvas = data["items"][1]
+    assert (canvas["width"], canvas["height"]) == (600, 1100)  # shown upright
+    body = canvas["items"][0]["items"][0]["body"]
+    assert body["service"][0] == {
+        "id": f"http://testserver/iiif/image/{published.camera.pk}",
+        "type": "ImageService3",
+        "profile": "level0",
+    }
+    assert (
+        data["homepage"][0]["id"] == f"http://testserver/fr/archive/{published.photo.identifier}/"
+    )
+
+
+def test_an_interview_paints_its_recording_and_supplements_it_with_captions(client, published):
+    data = client.get(f"/iiif/{published.interview.identifier}/manifest").json()
+    (canvas,) = data["items"]
+    assert canvas["duration"] == 30.0
+    recording = canvas["items"][0]["items"][0]
+    assert recording["motivation"] == "painting"
+    assert recording["body"]["type"] == "Sound"
+    captions = canvas["annotations"][0]["items"][0]
+    assert captions["motivation"] == "supplementing"
+    assert captions["body"]["format"] == "text/vtt"
+    assert captions["body"]["language"] == "fr"
+    assert client.get(captions["body"]["id"]).content.startswith(b"WEBVTT")
+
+
+def test_a_savoir_faire_record_has_one_canvas_per_step(client, published):
+    data = client.get(f"/iiif/{published.recipe.identifier}/manifest").json()
+    assert [canvas["label"] for canvas in data["items"]] == [
+        {"none": ["Lancer la navette."]},
+        {"none": ["Tasser la trame."]},
+    ]
+    assert data["items"][0]["items"][0]["items"][0]["body"]["service"]
+
+
+def test_collections_list_institutions_and_their_public_items(client, published):
+    response = client.get("/iiif/collection", HTTP_ORIGIN=ORIGIN)
+    assert response["Content-Type"] == PRESENTATION
+    assert response["Access-Control-Allow-Origin"] == "*"
+    top = Collection.model_validate_json(response.content)
+    assert [str(entry.id) for entry in top.items] == ["http://testserver/iiif/collection/CMSH"]
+    data = client.get("/iiif/collection/CMSH").json()
+    Collection.model_validate(data)
+    assert {entry["id"] for entry in data["items"]} == {
+        f"http://testserver/iiif/{item.identifier}/manifest" for item in published.items
+    }
+    assert client.get("/iiif/collection/TISS").json()["items"] == []
+    assert client.get("/iiif/collection/NOPE").status_code == 404
+
+
+def test_the_image_service_answers_only_what_was_made(client, published):
+    image_id = published.camera.pk
+    base = client.get(f"/iiif/image/{image_id}", HTTP_ORIGIN=ORIGIN)
+    assert base.status_code == 303
+    assert base["Location"] == f"/iiif/image/{image_id}/info.json"
+    assert base["Access-Control-Allow-Origin"] == "*"
+    info = client.get(f"/iiif/image/{image_id}/info.json")
+    assert info["Content-Type"] == (
+        'application/ld+json;profile="http://iiif.io/api/image/3/context.json"'
+    )
+    data = info.json()
+    assert data["profile"] == "level0"
+    assert data["id"] == f"http://testserver/iiif/image/{image_id}"
+    assert data["tiles"] == [{"width": 512, "height": 512, "scaleFactors": [1, 2, 4]}]
+    assert data["sizes"][0] == {"width": 150, "height": 275}
+    # Image API 2 viewers ask for a width alone.
+    assert (
+        fetch(client, f"http://testserver/iiif/image/{image_id}/full/150,/0/default.jpg")[0] == 200
+    )
+    for path in ("full/151,275/0/default.jpg", "full/max/90/default.jpg", "full/max/0/gray.jpg",
+                 "0,0,10,10/max/0/default.jpg", "full/max/0/default.png"):  # fmt: skip
+        response = client.get(f"/iiif/image/{image_id}/{path}", HTTP_ORIGIN=ORIGIN)
+        assert response.status_code == 404, path
+        assert b"info.json" in response.content  # says what it offers
+        assert response["Access-Control-Allow-Origin"] == "*"
+
+
+def test_making_tiles_again_changes_nothing(published):
+    prefix = iiif_tiles.image_prefix(published.camera.pk)
+    before = {obj.name: obj.modified for obj in list_objects(published.storage, prefix)}
+    result = iiif_tiles.iiif_tiles_sync.enqueue(image_ids=[published.camera.pk]).return_value
+    assert result == {"made": 0, "removed": 0}
+    after = {obj.name: obj.modified for obj in list_objects(published.storage, prefix)}
+    assert after == before
+
+
+def test_the_item_page_links_its_manifest_and_zooms_on_the_tiles(client, published, site_tree):
+    page = BeautifulSoup(
+        client.get(f"/fr/archive/{published.photo.identifier}/").content, "html.parser"
+    )
+    link = page.find("a", href=f"/iiif/{published.photo.identifier}/manifest")
+    assert link is not None and link.get_text(strip=True)
+    viewers = page.select("[data-iiif-info]")
+    assert [v["data-iiif-info"] for v in viewers][
+        -1
+    ] == f"/iiif/image/{published.camera.pk}/info.json"
+    # No inline code (the viewer is set up by a script file): inline scripts are data only.
+    assert all(
+        s.get("type") in ("application/json", "application/ld+json")
+        for s in page.select("script:not([src])")
+    )
