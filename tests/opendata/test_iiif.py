@@ -6,6 +6,10 @@ iiif-prezi3 models, and every URL it references (image services and their info.j
 and sizes a viewer asks for, media, captions, thumbnails, pages, logo) answers 200 with
 `Access-Control-Allow-Origin`. The EDM record of `seeAlso` is served by the OAI-PMH endpoint
 and is not fetched here.
+
+Where the storage is the point (what a viewer loads, tiles removed on withdrawal, the audit)
+a test runs on both; the tests that only read the archive share one built once on local files
+(`published`), and the tests that change it build their own.
 """
 
 import io
@@ -316,10 +320,9 @@ def test_every_manifest_parses_and_everything_it_references_loads(client, archiv
 
 
 def test_what_is_not_public_is_not_found(client, local_archive, world, committed):
-    archive = local_archive
-    hidden = archive.draft.images.first().image_id
+    hidden = local_archive.draft.images.first().image_id
     for url in (
-        f"/iiif/{archive.draft.identifier}/manifest",
+        f"/iiif/{local_archive.draft.identifier}/manifest",
         "/iiif/FAB-NONE-0001/manifest",
         f"/iiif/image/{hidden}",
         f"/iiif/image/{hidden}/info.json",
@@ -329,14 +332,15 @@ def test_what_is_not_public_is_not_found(client, local_archive, world, committed
         assert response.status_code == 404, url
         assert response["Access-Control-Allow-Origin"] == "*"
         assert response.content.strip()
-    assert not list(list_objects(archive.storage, iiif_tiles.image_prefix(hidden)))
-    members_only = archive.photo
+    assert not list(list_objects(local_archive.storage, iiif_tiles.image_prefix(hidden)))
+    members_only = local_archive.photo
     with committed():
         members_only.access = ArchiveItem.Access.MEMBERS
         services.item_save(item=members_only, user=world.moderator)
     assert client.get(f"/iiif/{members_only.identifier}/manifest").status_code == 404
-    assert client.get(f"/iiif/image/{archive.camera.pk}/info.json").status_code == 404
-    assert not list(list_objects(archive.storage, iiif_tiles.image_prefix(archive.camera.pk)))
+    assert client.get(f"/iiif/image/{local_archive.camera.pk}/info.json").status_code == 404
+    camera_tiles = iiif_tiles.image_prefix(local_archive.camera.pk)
+    assert not list(list_objects(local_archive.storage, camera_tiles))
 
 
 def test_tiles_come_with_publication_and_go_with_withdrawal(client, archive, world, committed):
@@ -359,26 +363,25 @@ def test_tiles_come_with_publication_and_go_with_withdrawal(client, archive, wor
 def test_erasure_removes_tiles_unless_another_public_item_shows_the_image(
     client, local_archive, world, committed
 ):
-    archive = local_archive
-    shared = archive.camera
+    shared = local_archive.camera
     other = ArchiveItemFactory(institution=world.a, kind=ArchiveItem.Kind.PHOTO)
     ItemImage.objects.create(item=other, image=shared, sort_order=0)
     with committed():
         services.item_submit(item=other, user=world.moderator)
         services.item_publish(item=other, user=world.moderator)
-    own = archive.photo.images.exclude(image=shared).get().image_id
+    own = local_archive.photo.images.exclude(image=shared).get().image_id
 
     with committed():
-        erasure.item_erase(item=archive.photo, user=world.moderator, reason="Doublon.")
-    assert not list(list_objects(archive.storage, iiif_tiles.image_prefix(own)))
-    assert list(list_objects(archive.storage, iiif_tiles.image_prefix(shared.pk)))
+        erasure.item_erase(item=local_archive.photo, user=world.moderator, reason="Doublon.")
+    assert not list(list_objects(local_archive.storage, iiif_tiles.image_prefix(own)))
+    assert list(list_objects(local_archive.storage, iiif_tiles.image_prefix(shared.pk)))
     assert client.get(f"/iiif/image/{shared.pk}/info.json").status_code == 200
-    assert storage_audit(storage=archive.storage).clean
+    assert storage_audit(storage=local_archive.storage).clean
 
     with committed():
         erasure.item_erase(item=other, user=world.moderator, reason="Doublon.")
-    assert not list(list_objects(archive.storage, iiif_tiles.image_prefix(shared.pk)))
-    assert storage_audit(storage=archive.storage).clean
+    assert not list(list_objects(local_archive.storage, iiif_tiles.image_prefix(shared.pk)))
+    assert storage_audit(storage=local_archive.storage).clean
 
 
 def test_the_audit_reports_and_purges_abandoned_tiles(archive):
