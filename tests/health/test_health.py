@@ -122,7 +122,7 @@ def test_cache_down(client, everything_up, tmp_path):
     assert failed(body) == {"cache"}
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_database_down(client, settings, local_storage, empty_cache):
     settings.ARCHIVE_SEARCH = {**settings.ARCHIVE_SEARCH, "ENGINE": "database"}
     connection = connections["default"]

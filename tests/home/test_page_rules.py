@@ -25,6 +25,7 @@ from archive.models import (
     ItemImage,
     MediaFile,
     Member,
+    QueuedEmail,
     SavoirFaireStep,
     Trade,
     TranscriptSegment,
@@ -188,7 +189,13 @@ EDITED_MODELS = [
     MediaFile,
 ]
 # Models no editor sees a form for.
-NOT_EDITED_MODELS = [NewsPageTag, CustomRendition, ArchiveItemTag, ArchiveItemLogEntry]
+NOT_EDITED_MODELS = [
+    NewsPageTag,
+    CustomRendition,
+    ArchiveItemTag,
+    ArchiveItemLogEntry,
+    QueuedEmail,
+]
 OUR_MODULES = ("home.", "archive.")
 
 
