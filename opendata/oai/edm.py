@@ -11,7 +11,6 @@ from opendata.oai.links import (
     IIIF_LEVEL0,
     WIKIDATA,
     Links,
-    item_images,
     trade_uris,
 )
 from opendata.oai.records import Record
@@ -49,7 +48,7 @@ def write(record: Record, links: Links, provider: str) -> str:
         if written:
             out.append(element("dc:description", written, lang=lang))
     out.append(element("dc:type", describe.kind_label(item), lang=get_language()))
-    for trade in item.trades.all():
+    for trade in item.trades:
         uris = trade_uris(trade)
         out += [element("dc:subject", resource=uri) for uri in uris]
         if not uris:
@@ -77,14 +76,14 @@ def write(record: Record, links: Links, provider: str) -> str:
 
     shared = describe.may_share_files(item)
     rights = describe.europeana_rights(item)
-    images = item_images(item)
+    images = item.image_ids
     views = [links.image_full(image_id) for image_id in images]
     recording = links.recording(item)
     if recording:
         views.insert(0, recording)
     out.append(f'<ore:Aggregation rdf:about="{text(aggregation)}">')
     out.append(element("edm:aggregatedCHO", resource=cho))
-    out.append(element("edm:dataProvider", item.institution.member.name))
+    out.append(element("edm:dataProvider", item.publisher))
     out.append(element("edm:provider", provider))
     out.append(element("edm:isShownAt", resource=page))
     if shared and views:

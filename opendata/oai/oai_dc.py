@@ -23,7 +23,7 @@ def write(record: Record, links: Links, provider: str) -> str:
     for written in (item.summary, item.description):
         if written:
             out.append(element("dc:description", written, lang=lang))
-    for trade in item.trades.all():
+    for trade in item.trades:
         for language, label in record.trade_labels.get(trade.translation_key, []):
             out.append(element("dc:subject", label, lang=language))
         out += [element("dc:subject", uri) for uri in trade_uris(trade)]
@@ -42,7 +42,7 @@ def write(record: Record, links: Links, provider: str) -> str:
     for people in (item.narrators, item.interviewers):
         if people:
             out.append(element("dc:contributor", people))
-    out.append(element("dc:publisher", item.institution.member.name))
+    out.append(element("dc:publisher", item.publisher))
     if item.language:
         out.append(element("dc:language", item.language))
     out.append(element("dc:rights", item.rights_uri))

@@ -10,14 +10,92 @@ record's is the moment the item left.
 
 import datetime
 from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import NamedTuple
 
-from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
 from archive.models import ArchiveItem, ItemImage, SavoirFaireStep, Trade
 from opendata.models import ExposedItem
 from opendata.oai import sets as oai_sets
+
+ITEM_FIELDS = (
+    "pk",
+    "identifier",
+    "kind",
+    "title",
+    "summary",
+    "description",
+    "language",
+    "date",
+    "year_from",
+    "year_to",
+    "place_name",
+    "commune",
+    "region",
+    "country",
+    "geonames_id",
+    "wikidata_id",
+    "latitude",
+    "longitude",
+    "narrators",
+    "interviewers",
+    "inventory_number",
+    "rights",
+    "credit_line",
+)
+
+
+class TradeRef(NamedTuple):
+    pk: int
+    translation_key: str
+    aat_id: str
+    wikidata_id: str
+
+
+@dataclass(slots=True)
+class ItemData:
+    """What the metadata writers read of an item, loaded with `.values()`: a page of records
+    builds no model instance (that, and not the XML, was where a page's time went)."""
+
+    pk: int
+    identifier: str
+    kind: str
+    title: str
+    summary: str
+    description: str
+    language: str
+    date: datetime.date | None
+    year_from: int | None
+    year_to: int | None
+    place_name: str
+    commune: str
+    region: str
+    country: str
+    geonames_id: str
+    wikidata_id: str
+    latitude: Decimal | None
+    longitude: Decimal | None
+    narrators: str
+    interviewers: str
+    inventory_number: str
+    rights: str
+    credit_line: str
+    institution_code: str = ""
+    publisher: str = ""  # the institution's member's name
+    media_kind: str | None = None
+    trades: list[TradeRef] = field(default_factory=list)  # ordered by pk
+    image_ids: list[int] = field(default_factory=list)  # images, then steps' images
+
+    @property
+    def has_location(self) -> bool:
+        return self.latitude is not None and self.longitude is not None
+
+    @property
+    def rights_uri(self) -> str:
+        return ArchiveItem.RIGHTS_URIS.get(self.rights, "")
 
 
 @dataclass
@@ -28,12 +106,9 @@ class Record:
     pk: int
     datestamp: datetime.datetime
     sets: list[str]
-    item: ArchiveItem | None = None
+    item: ItemData | None = None  # None for a deleted record or a header only
     trade_labels: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
-
-    @property
-    def deleted(self) -> bool:
-        return self.item is None
+    deleted: bool = False
 
 
 @dataclass(frozen=True)
@@ -153,10 +228,10 @@ def page(
     for stamp, pk, deleted in keys:
         if deleted:
             row = tombstones[pk]
-            records.append(Record(row.identifier, pk, stamp, row.sets))
+            records.append(Record(row.identifier, pk, stamp, row.sets, deleted=True))
         else:
-            item, specs, labels = items[pk]
-            records.append(Record(item.identifier, pk, stamp, specs, item, labels))
+            identifier, item, specs, labels = items[pk]
+            records.append(Record(identifier, pk, stamp, specs, item, labels))
     return records, more
 
 
@@ -171,47 +246,71 @@ def one(identifier: str, *, now=None) -> Record | None:
     )
     if found:
         pk, stamp = found
-        item, specs, labels = _items([pk], with_items=True)[pk]
-        return Record(item.identifier, pk, stamp, specs, item, labels)
+        identifier, item, specs, labels = _items([pk], with_items=True)[pk]
+        return Record(identifier, pk, stamp, specs, item, labels)
     row = gone(Selection(), now=now).filter(identifier=identifier).order_by("-left_at").first()
     if row:
-        return Record(row.identifier, row.item_id, row.left_at, row.sets)
+        return Record(row.identifier, row.item_id, row.left_at, row.sets, deleted=True)
     return None
 
 
 def _items(ids: list[int], *, with_items: bool) -> dict:
-    """pk -> (item, set specs, trade labels by trade) for the live records of a page, in a
-    fixed number of queries whatever the page size."""
+    """pk -> (identifier, item, set specs, trade labels by translation key) for the live
+    records of a page, in a fixed number of queries whatever the page size (three for headers,
+    six for whole records)."""
     if not ids:
         return {}
-    qs = ArchiveItem.objects.filter(pk__in=ids).select_related("institution")
-    if with_items:
-        qs = qs.select_related("institution__member", "media").prefetch_related(
-            Prefetch("trades", queryset=Trade.objects.order_by("pk")),
-            Prefetch(
-                "images",
-                queryset=ItemImage.objects.select_related("image").order_by("sort_order"),
-            ),
-            Prefetch(
-                "steps",
-                queryset=SavoirFaireStep.objects.filter(image__isnull=False)
-                .select_related("image")
-                .order_by("sort_order"),
-            ),
+    trade_ids: dict[int, list[int]] = {}
+    if not with_items:
+        rows = ArchiveItem.objects.filter(pk__in=ids).values_list(
+            "pk", "identifier", "institution__code", "kind"
         )
-    items = list(qs)
-    trade_ids = oai_sets.item_trade_ids(item_ids=ids)
-    specs = oai_sets.item_set_specs(
-        items=items, trade_ids=trade_ids, vocabulary=oai_sets.Vocabulary()
+        identifiers = {pk: identifier for pk, identifier, _code, _kind in rows}
+        specs = oai_sets.item_set_specs(
+            items=[(pk, code, kind) for pk, _identifier, code, kind in rows],
+            trade_ids=oai_sets.item_trade_ids(item_ids=ids),
+            vocabulary=oai_sets.Vocabulary(),
+        )
+        return {pk: (identifier, None, specs[pk], {}) for pk, identifier in identifiers.items()}
+    rows = ArchiveItem.objects.filter(pk__in=ids).values_list(
+        *ITEM_FIELDS, "institution__code", "institution__member__name", "media__kind"
     )
-    labels = _trade_labels(items) if with_items else {}
-    return {item.pk: (item, specs[item.pk], labels) for item in items}
+    items = {row[0]: ItemData(*row) for row in rows}
+    through = (
+        ArchiveItem.trades.through.objects.filter(archiveitem_id__in=ids)
+        .order_by("trade_id")
+        .values_list(
+            "archiveitem_id",
+            "trade_id",
+            "trade__translation_key",
+            "trade__aat_id",
+            "trade__wikidata_id",
+        )
+    )
+    for item_id, *trade in through:
+        items[item_id].trades.append(TradeRef(*trade))
+        trade_ids.setdefault(item_id, []).append(trade[0])
+    for model, condition in ((ItemImage, {}), (SavoirFaireStep, {"image__isnull": False})):
+        images = (
+            model.objects.filter(item_id__in=ids, **condition)
+            .order_by("sort_order", "pk")
+            .values_list("item_id", "image_id")
+        )
+        for item_id, image_id in images:
+            found = items[item_id].image_ids
+            if image_id not in found:
+                found.append(image_id)
+    keys = [(pk, item.institution_code, item.kind) for pk, item in items.items()]
+    specs = oai_sets.item_set_specs(
+        items=keys, trade_ids=trade_ids, vocabulary=oai_sets.Vocabulary()
+    )
+    labels = _trade_labels({trade.translation_key for i in items.values() for trade in i.trades})
+    return {pk: (item.identifier, item, specs[pk], labels) for pk, item in items.items()}
 
 
-def _trade_labels(items: list[ArchiveItem]) -> dict:
-    """translation_key -> [(language, label)] for the trades of these items, every language
-    the vocabulary has."""
-    keys = {trade.translation_key for item in items for trade in item.trades.all()}
+def _trade_labels(keys: set) -> dict:
+    """translation_key -> [(language, label)] for these trades, every language the vocabulary
+    has."""
     labels: dict = {}
     rows = Trade.objects.filter(translation_key__in=keys).order_by("locale__language_code")
     for key, language, name in rows.values_list("translation_key", "locale__language_code", "name"):

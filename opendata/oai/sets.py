@@ -56,16 +56,19 @@ class Vocabulary:
 
 
 def item_set_specs(
-    *, items: Iterable[ArchiveItem], trade_ids: dict[int, list[int]], vocabulary: Vocabulary
+    *,
+    items: Iterable[tuple[int, str, str]],
+    trade_ids: dict[int, list[int]],
+    vocabulary: Vocabulary,
 ) -> dict[int, list[str]]:
-    """The set specs of each item (`items` with their institution loaded; `trade_ids` maps an
-    item's pk to the pks of its trades)."""
+    """The set specs of each item, given as (pk, institution code, kind); `trade_ids` maps an
+    item's pk to the pks of its trades."""
     specs = {}
-    for item in items:
-        slugs = vocabulary.slugs_with_broader(trade_ids.get(item.pk, ()))
-        specs[item.pk] = [
-            f"{INSTITUTION}:{item.institution.code}",
-            f"{KIND}:{item.kind}",
+    for pk, institution_code, kind in items:
+        slugs = vocabulary.slugs_with_broader(trade_ids.get(pk, ()))
+        specs[pk] = [
+            f"{INSTITUTION}:{institution_code}",
+            f"{KIND}:{kind}",
             *(f"{TRADE}:{slug}" for slug in sorted(slugs)),
         ]
     return specs
@@ -82,7 +85,8 @@ def item_trade_ids(*, item_ids: Iterable[int]) -> dict[int, list[int]]:
 def set_specs_of(*, item_ids: Iterable[int]) -> dict[int, list[str]]:
     """The set specs of these items, read from the database (three queries)."""
     item_ids = list(item_ids)
-    items = ArchiveItem.objects.filter(pk__in=item_ids).select_related("institution")
+    items = ArchiveItem.objects.filter(pk__in=item_ids)
+    items = items.values_list("pk", "institution__code", "kind")
     return item_set_specs(
         items=items, trade_ids=item_trade_ids(item_ids=item_ids), vocabulary=Vocabulary()
     )
