@@ -11,13 +11,13 @@ record's is the moment the item left.
 import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import NamedTuple
 
+from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
-from archive.models import ArchiveItem, ItemImage, SavoirFaireStep, Trade
+from archive.models import ArchiveItem, ItemImage, SavoirFaireStep
 from opendata.models import ExposedItem
 from opendata.oai import sets as oai_sets
 
@@ -46,13 +46,6 @@ ITEM_FIELDS = (
     "rights",
     "credit_line",
 )
-
-
-class TradeRef(NamedTuple):
-    pk: int
-    translation_key: str
-    aat_id: str
-    wikidata_id: str
 
 
 @dataclass(slots=True)
@@ -86,7 +79,7 @@ class ItemData:
     institution_code: str = ""
     publisher: str = ""  # the institution's member's name
     media_kind: str | None = None
-    trades: list[TradeRef] = field(default_factory=list)  # ordered by pk
+    trades: list[oai_sets.TradeRef] = field(default_factory=list)  # ordered by pk
     image_ids: list[int] = field(default_factory=list)  # images, then steps' images
 
     @property
@@ -254,65 +247,60 @@ def one(identifier: str, *, now=None) -> Record | None:
     return None
 
 
+def _array(qs, column: str) -> ArraySubquery:
+    """The values of `column` of the rows of `qs` about the outer item, in qs's order."""
+    return ArraySubquery(qs.values(column))
+
+
 def _items(ids: list[int], *, with_items: bool) -> dict:
     """pk -> (identifier, item, set specs, trade labels by translation key) for the live
-    records of a page, in a fixed number of queries whatever the page size (three for headers,
-    six for whole records)."""
+    records of a page, in two queries whatever the page size: the items with their trades and
+    images (as arrays), and the vocabulary of trades."""
     if not ids:
         return {}
-    trade_ids: dict[int, list[int]] = {}
+    vocabulary = oai_sets.Vocabulary()
+    trades = _array(
+        ArchiveItem.trades.through.objects.filter(archiveitem_id=OuterRef("pk")).order_by(
+            "trade_id"
+        ),
+        "trade_id",
+    )
+    qs = ArchiveItem.objects.filter(pk__in=ids).order_by().annotate(trade_ids=trades)
     if not with_items:
-        rows = ArchiveItem.objects.filter(pk__in=ids).values_list(
-            "pk", "identifier", "institution__code", "kind"
-        )
-        identifiers = {pk: identifier for pk, identifier, _code, _kind in rows}
+        rows = qs.values_list("pk", "identifier", "institution__code", "kind", "trade_ids")
         specs = oai_sets.item_set_specs(
-            items=[(pk, code, kind) for pk, _identifier, code, kind in rows],
-            trade_ids=oai_sets.item_trade_ids(item_ids=ids),
-            vocabulary=oai_sets.Vocabulary(),
+            items=[(pk, code, kind) for pk, _identifier, code, kind, _trades in rows],
+            trade_ids={row[0]: row[4] for row in rows},
+            vocabulary=vocabulary,
         )
-        return {pk: (identifier, None, specs[pk], {}) for pk, identifier in identifiers.items()}
-    rows = ArchiveItem.objects.filter(pk__in=ids).values_list(
-        *ITEM_FIELDS, "institution__code", "institution__member__name", "media__kind"
+        return {row[0]: (row[1], None, specs[row[0]], {}) for row in rows}
+    images = _array(
+        ItemImage.objects.filter(item_id=OuterRef("pk")).order_by("sort_order", "pk"), "image_id"
     )
-    items = {row[0]: ItemData(*row) for row in rows}
-    through = (
-        ArchiveItem.trades.through.objects.filter(archiveitem_id__in=ids)
-        .order_by("trade_id")
-        .values_list(
-            "archiveitem_id",
-            "trade_id",
-            "trade__translation_key",
-            "trade__aat_id",
-            "trade__wikidata_id",
-        )
+    steps = _array(
+        SavoirFaireStep.objects.filter(item_id=OuterRef("pk"), image__isnull=False).order_by(
+            "sort_order", "pk"
+        ),
+        "image_id",
     )
-    for item_id, *trade in through:
-        items[item_id].trades.append(TradeRef(*trade))
-        trade_ids.setdefault(item_id, []).append(trade[0])
-    for model, condition in ((ItemImage, {}), (SavoirFaireStep, {"image__isnull": False})):
-        images = (
-            model.objects.filter(item_id__in=ids, **condition)
-            .order_by("sort_order", "pk")
-            .values_list("item_id", "image_id")
-        )
-        for item_id, image_id in images:
-            found = items[item_id].image_ids
-            if image_id not in found:
-                found.append(image_id)
+    rows = qs.annotate(image_ids=images, step_image_ids=steps).values_list(
+        *ITEM_FIELDS,
+        "institution__code",
+        "institution__member__name",
+        "media__kind",
+        "trade_ids",
+        "image_ids",
+        "step_image_ids",
+    )
+    items, trade_ids = {}, {}
+    known = vocabulary.trade
+    for *fields, item_trades, item_images, step_images in rows:
+        item = ItemData(*fields)
+        item.trades = [known[pk] for pk in item_trades if pk in known]
+        item.image_ids = list(dict.fromkeys(item_images + step_images))
+        items[item.pk] = item
+        trade_ids[item.pk] = item_trades
     keys = [(pk, item.institution_code, item.kind) for pk, item in items.items()]
-    specs = oai_sets.item_set_specs(
-        items=keys, trade_ids=trade_ids, vocabulary=oai_sets.Vocabulary()
-    )
-    labels = _trade_labels({trade.translation_key for i in items.values() for trade in i.trades})
+    specs = oai_sets.item_set_specs(items=keys, trade_ids=trade_ids, vocabulary=vocabulary)
+    labels = vocabulary.labels
     return {pk: (item.identifier, item, specs[pk], labels) for pk, item in items.items()}
-
-
-def _trade_labels(keys: set) -> dict:
-    """translation_key -> [(language, label)] for these trades, every language the vocabulary
-    has."""
-    labels: dict = {}
-    rows = Trade.objects.filter(translation_key__in=keys).order_by("locale__language_code")
-    for key, language, name in rows.values_list("translation_key", "locale__language_code", "name"):
-        labels.setdefault(key, []).append((language, name))
-    return labels

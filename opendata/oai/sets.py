@@ -6,6 +6,7 @@ holds every item that has a trade."""
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Q
@@ -24,15 +25,38 @@ class OaiSet:
     name: str
 
 
+class TradeRef(NamedTuple):
+    pk: int
+    translation_key: str
+    aat_id: str
+    wikidata_id: str
+
+
 class Vocabulary:
-    """The trade hierarchy, read once per request (a few hundred rows at most)."""
+    """The trades, their hierarchy and their labels in every language, read once per request
+    in one query (a few hundred rows at most)."""
 
     def __init__(self):
-        rows = list(Trade.objects.values_list("pk", "slug", "parent_id"))
-        self.slug = {pk: slug for pk, slug, _parent in rows}
-        self.parent = {pk: parent for pk, _slug, parent in rows}
+        rows = list(
+            Trade.objects.order_by("locale__language_code", "pk").values_list(
+                "pk",
+                "slug",
+                "parent_id",
+                "translation_key",
+                "aat_id",
+                "wikidata_id",
+                "locale__language_code",
+                "name",
+            )
+        )
+        self.slug = {pk: slug for pk, slug, *_rest in rows}
+        self.parent = {pk: parent for pk, _slug, parent, *_rest in rows}
+        self.trade = {row[0]: TradeRef(row[0], *row[3:6]) for row in rows}
+        # translation_key -> [(language, label)], by language
+        self.labels: dict[str, list[tuple[str, str]]] = {}
         self.children: dict[int, list[int]] = {}
-        for pk, _slug, parent in rows:
+        for pk, _slug, parent, key, _aat, _wikidata, language, name in rows:
+            self.labels.setdefault(key, []).append((language, name))
             if parent is not None:
                 self.children.setdefault(parent, []).append(pk)
 
