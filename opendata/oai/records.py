@@ -100,7 +100,7 @@ class Record:
     datestamp: datetime.datetime
     sets: list[str]
     item: ItemData | None = None  # None for a deleted record or a header only
-    trade_labels: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    trade_labels: dict[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
     deleted: bool = False
 
 

@@ -53,12 +53,13 @@ class Vocabulary:
         self.parent = {pk: parent for pk, _slug, parent, *_rest in rows}
         self.trade = {row[0]: TradeRef(row[0], *row[3:6]) for row in rows}
         # translation_key -> [(language, label)], by language
-        self.labels: dict[str, list[tuple[str, str]]] = {}
+        self.labels: dict = {}
         self.children: dict[int, list[int]] = {}
         for pk, _slug, parent, key, _aat, _wikidata, language, name in rows:
             self.labels.setdefault(key, []).append((language, name))
             if parent is not None:
                 self.children.setdefault(parent, []).append(pk)
+        self.labels = {key: tuple(labels) for key, labels in self.labels.items()}
 
     def slugs_with_broader(self, trade_ids: Iterable[int]) -> set[str]:
         slugs = set()
