@@ -68,12 +68,15 @@ def _label(family: str, value: str, language: str | None) -> str:
     return str(_CHOICES[family].get(value, value))
 
 
-def kind_label(item: ItemData) -> str:
-    return _label("kind", item.kind, get_language())
+def kind_label(item: ItemData, language: str | None = None) -> str:
+    """The kind's label in `language`, the active one (pass it when known: asking for it is
+    what costs most here)."""
+    return _label("kind", item.kind, language or get_language())
 
 
-def place_label(item: ItemData) -> str:
-    country = _label("country", item.country, get_language()) if item.country else ""
+def place_label(item: ItemData, language: str | None = None) -> str:
+    language = language or get_language()
+    country = _label("country", item.country, language) if item.country else ""
     parts = [item.place_name, item.commune, item.region, country]
     return ", ".join(dict.fromkeys(part for part in parts if part))
 

@@ -46,13 +46,14 @@ def _subjects(trade: TradeRef, labels: tuple) -> str:
 
 def write(record: Record, links: Links, provider: str) -> str:
     item = record.item
+    active = get_language()
     lang = describe.language(item)
     page = links.item_page(item)
     cho, aggregation = f"{page}#object", f"{page}#aggregation"
     place = GEONAMES.format(item.geonames_id) if item.geonames_id else f"{page}#place"
     period = describe.period(item)
     timespan = f"{page}#period"
-    place_label = describe.place_label(item)
+    place_label = describe.place_label(item, active)
     has_place = bool(item.geonames_id or item.has_location or place_label)
 
     out = [HEAD, f'<edm:ProvidedCHO rdf:about="{text(cho)}">']
@@ -60,7 +61,7 @@ def write(record: Record, links: Links, provider: str) -> str:
     for written in (item.summary, item.description):
         if written:
             out.append(leaf_lang("dc:description", written, lang))
-    out.append(leaf_lang("dc:type", describe.kind_label(item), get_language()))
+    out.append(leaf_lang("dc:type", describe.kind_label(item, active), active))
     labels = record.trade_labels
     for trade in item.trades:
         out.append(_subjects(trade, labels.get(trade.translation_key, ())))

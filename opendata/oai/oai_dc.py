@@ -30,6 +30,7 @@ def _subjects(trade: TradeRef, labels: tuple) -> str:
 
 def write(record: Record, links: Links, provider: str) -> str:
     item = record.item
+    active = get_language()
     lang = describe.language(item)
     out = [HEAD, leaf_lang("dc:title", item.title, lang)]
     for written in (item.summary, item.description):
@@ -38,7 +39,7 @@ def write(record: Record, links: Links, provider: str) -> str:
     labels = record.trade_labels
     for trade in item.trades:
         out.append(_subjects(trade, labels.get(trade.translation_key, ())))
-    place = describe.place_label(item)
+    place = describe.place_label(item, active)
     if place:
         out.append(leaf("dc:coverage", place))
     if item.geonames_id:
@@ -49,7 +50,7 @@ def write(record: Record, links: Links, provider: str) -> str:
     if date:
         out.append(leaf("dc:date", date))
     out.append(leaf("dc:type", describe.dcmi_type(item)))
-    out.append(leaf_lang("dc:type", describe.kind_label(item), get_language()))
+    out.append(leaf_lang("dc:type", describe.kind_label(item, active), active))
     for people in (item.narrators, item.interviewers):
         if people:
             out.append(leaf("dc:contributor", people))
