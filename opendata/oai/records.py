@@ -9,7 +9,7 @@ record's is the moment the item left.
 """
 
 import datetime
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from decimal import Decimal
 
 from django.contrib.postgres.expressions import ArraySubquery
@@ -20,32 +20,6 @@ from django.utils import timezone
 from archive.models import ArchiveItem, ItemImage, SavoirFaireStep
 from opendata.models import ExposedItem
 from opendata.oai import sets as oai_sets
-
-ITEM_FIELDS = (
-    "pk",
-    "identifier",
-    "kind",
-    "title",
-    "summary",
-    "description",
-    "language",
-    "date",
-    "year_from",
-    "year_to",
-    "place_name",
-    "commune",
-    "region",
-    "country",
-    "geonames_id",
-    "wikidata_id",
-    "latitude",
-    "longitude",
-    "narrators",
-    "interviewers",
-    "inventory_number",
-    "rights",
-    "credit_line",
-)
 
 
 @dataclass(slots=True)
@@ -89,6 +63,11 @@ class ItemData:
     @property
     def rights_uri(self) -> str:
         return ArchiveItem.RIGHTS_URIS.get(self.rights, "")
+
+
+# The item's own columns, read in ItemData's order (its fields before `institution_code`).
+_NAMES = [column.name for column in fields(ItemData)]
+ITEM_FIELDS = tuple(_NAMES[: _NAMES.index("institution_code")])
 
 
 @dataclass
@@ -294,8 +273,8 @@ def _items(ids: list[int], *, with_items: bool) -> dict:
     )
     items, trade_ids = {}, {}
     known = vocabulary.trade
-    for *fields, item_trades, item_images, step_images in rows:
-        item = ItemData(*fields)
+    for *columns, item_trades, item_images, step_images in rows:
+        item = ItemData(*columns)
         item.trades = [known[pk] for pk in item_trades if pk in known]
         item.image_ids = list(dict.fromkeys(item_images + step_images))
         items[item.pk] = item
