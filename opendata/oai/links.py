@@ -7,7 +7,8 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 
-from archive.models import ArchiveItem, MediaFile
+from archive.models import MediaFile
+from opendata.oai.records import ItemData
 
 IIIF_IMAGE_API = "http://iiif.io/api/image"
 IIIF_LEVEL0 = "http://iiif.io/api/image/3/level0.json"
@@ -34,18 +35,15 @@ class Links:
     def absolute(self, path: str) -> str:
         return f"{self.base}{path}"
 
-    def item_page(self, item: ArchiveItem) -> str:
+    def item_page(self, item: ItemData) -> str:
         return self._page.replace(_MARK, item.identifier)
 
-    def recording(self, item: ArchiveItem) -> str:
-        if item.media_id is None or item.media.kind not in (
-            MediaFile.Kind.AUDIO,
-            MediaFile.Kind.VIDEO,
-        ):
+    def recording(self, item: ItemData) -> str:
+        if item.media_kind not in (MediaFile.Kind.AUDIO, MediaFile.Kind.VIDEO):
             return ""
         return self._media.replace(_MARK, item.identifier)
 
-    def manifest(self, item: ArchiveItem) -> str:
+    def manifest(self, item: ItemData) -> str:
         return self._manifest.replace(_MARK, item.identifier)
 
     def image_service(self, image_id: int) -> str:
@@ -64,11 +62,3 @@ def trade_uris(trade) -> list[str]:
     if trade.wikidata_id:
         uris.append(WIKIDATA.format(trade.wikidata_id))
     return uris
-
-
-def item_images(item: ArchiveItem) -> list[int]:
-    """The image ids an item shows, in order: a photo's images, then its steps' images (the
-    page's prefetched relations)."""
-    ids = [image.image_id for image in item.images.all()]
-    ids += [step.image_id for step in item.steps.all() if step.image_id]
-    return list(dict.fromkeys(ids))

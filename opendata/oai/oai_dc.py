@@ -1,11 +1,14 @@
 """Simple Dublin Core (oai_dc), for national portals and any OAI-PMH harvester."""
 
+from functools import lru_cache
+
 from django.utils.translation import get_language
 
 from opendata.oai import describe
 from opendata.oai.links import GEONAMES, WIKIDATA, Links, trade_uris
 from opendata.oai.records import Record
-from opendata.oai.xml import element
+from opendata.oai.sets import TradeRef
+from opendata.oai.xml import leaf, leaf_lang
 
 HEAD = (
     '<oai_dc:dc xmlns:oai_dc="http://www.openarchives.org/OAI/2.0/oai_dc/"'
@@ -16,40 +19,49 @@ HEAD = (
 )
 
 
+@lru_cache(maxsize=2048)
+def _subjects(trade: TradeRef, labels: tuple) -> str:
+    """A trade as subjects: its label in every language, then its URIs (the same for every
+    item of the trade, so written once)."""
+    out = [leaf_lang("dc:subject", label, language) for language, label in labels]
+    out += [leaf("dc:subject", uri) for uri in trade_uris(trade)]
+    return "".join(out)
+
+
 def write(record: Record, links: Links, provider: str) -> str:
     item = record.item
+    active = get_language()
     lang = describe.language(item)
-    out = [HEAD, element("dc:title", item.title, lang=lang)]
+    out = [HEAD, leaf_lang("dc:title", item.title, lang)]
     for written in (item.summary, item.description):
         if written:
-            out.append(element("dc:description", written, lang=lang))
-    for trade in item.trades.all():
-        for language, label in record.trade_labels.get(trade.translation_key, []):
-            out.append(element("dc:subject", label, lang=language))
-        out += [element("dc:subject", uri) for uri in trade_uris(trade)]
-    place = describe.place_label(item)
+            out.append(leaf_lang("dc:description", written, lang))
+    labels = record.trade_labels
+    for trade in item.trades:
+        out.append(_subjects(trade, labels.get(trade.translation_key, ())))
+    place = describe.place_label(item, active)
     if place:
-        out.append(element("dc:coverage", place))
+        out.append(leaf("dc:coverage", place))
     if item.geonames_id:
-        out.append(element("dc:coverage", GEONAMES.format(item.geonames_id)))
+        out.append(leaf("dc:coverage", GEONAMES.format(item.geonames_id)))
     if item.wikidata_id:
-        out.append(element("dc:coverage", WIKIDATA.format(item.wikidata_id)))
+        out.append(leaf("dc:coverage", WIKIDATA.format(item.wikidata_id)))
     date = describe.w3c_date(item)
     if date:
-        out.append(element("dc:date", date))
-    out.append(element("dc:type", describe.dcmi_type(item)))
-    out.append(element("dc:type", describe.kind_label(item), lang=get_language()))
+        out.append(leaf("dc:date", date))
+    out.append(leaf("dc:type", describe.dcmi_type(item)))
+    out.append(leaf_lang("dc:type", describe.kind_label(item, active), active))
     for people in (item.narrators, item.interviewers):
         if people:
-            out.append(element("dc:contributor", people))
-    out.append(element("dc:publisher", item.institution.member.name))
+            out.append(leaf("dc:contributor", people))
+    out.append(leaf("dc:publisher", item.publisher))
     if item.language:
-        out.append(element("dc:language", item.language))
-    out.append(element("dc:rights", item.rights_uri))
+        out.append(leaf("dc:language", item.language))
+    out.append(leaf("dc:rights", item.rights_uri))
     if item.credit_line:
-        out.append(element("dc:rights", item.credit_line))
-    out.append(element("dc:identifier", links.item_page(item)))
-    out.append(element("dc:identifier", item.identifier))
-    out.append(element("dc:relation", links.manifest(item)))
+        out.append(leaf("dc:rights", item.credit_line))
+    out.append(leaf("dc:identifier", links.item_page(item)))
+    out.append(leaf("dc:identifier", item.identifier))
+    out.append(leaf("dc:relation", links.manifest(item)))
     out.append("</oai_dc:dc>")
     return "".join(out)

@@ -14,7 +14,7 @@ from opendata.identifiers import oai_identifier
 from opendata.oai import records, sets, tokens
 from opendata.oai.formats import FORMATS, writer
 from opendata.oai.links import Links
-from opendata.oai.xml import attributes, element, text, utc
+from opendata.oai.xml import attributes, element, leaf, text, utc
 
 GRANULARITY = "YYYY-MM-DDThh:mm:ssZ"
 ARGUMENTS = {
@@ -171,9 +171,9 @@ def _record(identifier: str, *, now) -> records.Record:
 def _header(record: records.Record) -> str:
     status = ' status="deleted"' if record.deleted else ""
     return (
-        f"<header{status}>{element('identifier', oai_identifier(record.identifier))}"
+        f"<header{status}>{leaf('identifier', oai_identifier(record.identifier))}"
         f"<datestamp>{utc(record.datestamp)}</datestamp>"
-        + "".join(element("setSpec", spec) for spec in record.sets)
+        + "".join([leaf("setSpec", spec) for spec in record.sets])
         + "</header>"
     )
 

@@ -9,15 +9,65 @@ record's is the moment the item left.
 """
 
 import datetime
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
+from decimal import Decimal
 
-from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
-from archive.models import ArchiveItem, ItemImage, SavoirFaireStep, Trade
+from archive.models import ArchiveItem, ItemImage, SavoirFaireStep
 from opendata.models import ExposedItem
 from opendata.oai import sets as oai_sets
+
+
+@dataclass(slots=True)
+class ItemData:
+    """What the metadata writers read of an item, loaded with `.values()`: a page of records
+    builds no model instance (that, and not the XML, was where a page's time went)."""
+
+    pk: int
+    identifier: str
+    kind: str
+    title: str
+    summary: str
+    description: str
+    language: str
+    date: datetime.date | None
+    year_from: int | None
+    year_to: int | None
+    place_name: str
+    commune: str
+    region: str
+    country: str
+    geonames_id: str
+    wikidata_id: str
+    latitude: Decimal | None
+    longitude: Decimal | None
+    narrators: str
+    interviewers: str
+    inventory_number: str
+    rights: str
+    credit_line: str
+    institution_code: str = ""
+    publisher: str = ""  # the institution's member's name
+    media_kind: str | None = None
+    trades: list[oai_sets.TradeRef] = field(default_factory=list)  # ordered by pk
+    image_ids: list[int] = field(default_factory=list)  # images, then steps' images
+
+    @property
+    def has_location(self) -> bool:
+        return self.latitude is not None and self.longitude is not None
+
+    @property
+    def rights_uri(self) -> str:
+        return ArchiveItem.RIGHTS_URIS.get(self.rights, "")
+
+
+# The item's own columns, read in ItemData's order (its fields before `institution_code`).
+_NAMES = [column.name for column in fields(ItemData)]
+ITEM_FIELDS = tuple(_NAMES[: _NAMES.index("institution_code")])
 
 
 @dataclass
@@ -28,12 +78,9 @@ class Record:
     pk: int
     datestamp: datetime.datetime
     sets: list[str]
-    item: ArchiveItem | None = None
-    trade_labels: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
-
-    @property
-    def deleted(self) -> bool:
-        return self.item is None
+    item: ItemData | None = None  # None for a deleted record or a header only
+    trade_labels: dict[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
+    deleted: bool = False
 
 
 @dataclass(frozen=True)
@@ -153,10 +200,10 @@ def page(
     for stamp, pk, deleted in keys:
         if deleted:
             row = tombstones[pk]
-            records.append(Record(row.identifier, pk, stamp, row.sets))
+            records.append(Record(row.identifier, pk, stamp, row.sets, deleted=True))
         else:
-            item, specs, labels = items[pk]
-            records.append(Record(item.identifier, pk, stamp, specs, item, labels))
+            identifier, item, specs, labels = items[pk]
+            records.append(Record(identifier, pk, stamp, specs, item, labels))
     return records, more
 
 
@@ -171,49 +218,68 @@ def one(identifier: str, *, now=None) -> Record | None:
     )
     if found:
         pk, stamp = found
-        item, specs, labels = _items([pk], with_items=True)[pk]
-        return Record(item.identifier, pk, stamp, specs, item, labels)
+        identifier, item, specs, labels = _items([pk], with_items=True)[pk]
+        return Record(identifier, pk, stamp, specs, item, labels)
     row = gone(Selection(), now=now).filter(identifier=identifier).order_by("-left_at").first()
     if row:
-        return Record(row.identifier, row.item_id, row.left_at, row.sets)
+        return Record(row.identifier, row.item_id, row.left_at, row.sets, deleted=True)
     return None
 
 
+def _array(qs, column: str) -> ArraySubquery:
+    """The values of `column` of the rows of `qs` about the outer item, in qs's order."""
+    return ArraySubquery(qs.values(column))
+
+
 def _items(ids: list[int], *, with_items: bool) -> dict:
-    """pk -> (item, set specs, trade labels by trade) for the live records of a page, in a
-    fixed number of queries whatever the page size."""
+    """pk -> (identifier, item, set specs, trade labels by translation key) for the live
+    records of a page, in two queries whatever the page size: the items with their trades and
+    images (as arrays), and the vocabulary of trades."""
     if not ids:
         return {}
-    qs = ArchiveItem.objects.filter(pk__in=ids).select_related("institution")
-    if with_items:
-        qs = qs.select_related("institution__member", "media").prefetch_related(
-            Prefetch("trades", queryset=Trade.objects.order_by("pk")),
-            Prefetch(
-                "images",
-                queryset=ItemImage.objects.select_related("image").order_by("sort_order"),
-            ),
-            Prefetch(
-                "steps",
-                queryset=SavoirFaireStep.objects.filter(image__isnull=False)
-                .select_related("image")
-                .order_by("sort_order"),
-            ),
-        )
-    items = list(qs)
-    trade_ids = oai_sets.item_trade_ids(item_ids=ids)
-    specs = oai_sets.item_set_specs(
-        items=items, trade_ids=trade_ids, vocabulary=oai_sets.Vocabulary()
+    vocabulary = oai_sets.Vocabulary()
+    trades = _array(
+        ArchiveItem.trades.through.objects.filter(archiveitem_id=OuterRef("pk")).order_by(
+            "trade_id"
+        ),
+        "trade_id",
     )
-    labels = _trade_labels(items) if with_items else {}
-    return {item.pk: (item, specs[item.pk], labels) for item in items}
-
-
-def _trade_labels(items: list[ArchiveItem]) -> dict:
-    """translation_key -> [(language, label)] for the trades of these items, every language
-    the vocabulary has."""
-    keys = {trade.translation_key for item in items for trade in item.trades.all()}
-    labels: dict = {}
-    rows = Trade.objects.filter(translation_key__in=keys).order_by("locale__language_code")
-    for key, language, name in rows.values_list("translation_key", "locale__language_code", "name"):
-        labels.setdefault(key, []).append((language, name))
-    return labels
+    qs = ArchiveItem.objects.filter(pk__in=ids).order_by().annotate(trade_ids=trades)
+    if not with_items:
+        rows = qs.values_list("pk", "identifier", "institution__code", "kind", "trade_ids")
+        specs = oai_sets.item_set_specs(
+            items=[(pk, code, kind) for pk, _identifier, code, kind, _trades in rows],
+            trade_ids={row[0]: row[4] for row in rows},
+            vocabulary=vocabulary,
+        )
+        return {row[0]: (row[1], None, specs[row[0]], {}) for row in rows}
+    images = _array(
+        ItemImage.objects.filter(item_id=OuterRef("pk")).order_by("sort_order", "pk"), "image_id"
+    )
+    steps = _array(
+        SavoirFaireStep.objects.filter(item_id=OuterRef("pk"), image__isnull=False).order_by(
+            "sort_order", "pk"
+        ),
+        "image_id",
+    )
+    rows = qs.annotate(image_ids=images, step_image_ids=steps).values_list(
+        *ITEM_FIELDS,
+        "institution__code",
+        "institution__member__name",
+        "media__kind",
+        "trade_ids",
+        "image_ids",
+        "step_image_ids",
+    )
+    items, trade_ids = {}, {}
+    known = vocabulary.trade
+    for *columns, item_trades, item_images, step_images in rows:
+        item = ItemData(*columns)
+        item.trades = [known[pk] for pk in item_trades if pk in known]
+        item.image_ids = list(dict.fromkeys(item_images + step_images))
+        items[item.pk] = item
+        trade_ids[item.pk] = item_trades
+    keys = [(pk, item.institution_code, item.kind) for pk, item in items.items()]
+    specs = oai_sets.item_set_specs(items=keys, trade_ids=trade_ids, vocabulary=vocabulary)
+    labels = vocabulary.labels
+    return {pk: (item.identifier, item, specs[pk], labels) for pk, item in items.items()}

@@ -6,6 +6,7 @@ holds every item that has a trade."""
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Q
@@ -24,17 +25,41 @@ class OaiSet:
     name: str
 
 
+class TradeRef(NamedTuple):
+    pk: int
+    translation_key: str
+    aat_id: str
+    wikidata_id: str
+
+
 class Vocabulary:
-    """The trade hierarchy, read once per request (a few hundred rows at most)."""
+    """The trades, their hierarchy and their labels in every language, read once per request
+    in one query (a few hundred rows at most)."""
 
     def __init__(self):
-        rows = list(Trade.objects.values_list("pk", "slug", "parent_id"))
-        self.slug = {pk: slug for pk, slug, _parent in rows}
-        self.parent = {pk: parent for pk, _slug, parent in rows}
+        rows = list(
+            Trade.objects.order_by("locale__language_code", "pk").values_list(
+                "pk",
+                "slug",
+                "parent_id",
+                "translation_key",
+                "aat_id",
+                "wikidata_id",
+                "locale__language_code",
+                "name",
+            )
+        )
+        self.slug = {pk: slug for pk, slug, *_rest in rows}
+        self.parent = {pk: parent for pk, _slug, parent, *_rest in rows}
+        self.trade = {row[0]: TradeRef(row[0], *row[3:6]) for row in rows}
+        # translation_key -> [(language, label)], by language
+        self.labels: dict = {}
         self.children: dict[int, list[int]] = {}
-        for pk, _slug, parent in rows:
+        for pk, _slug, parent, key, _aat, _wikidata, language, name in rows:
+            self.labels.setdefault(key, []).append((language, name))
             if parent is not None:
                 self.children.setdefault(parent, []).append(pk)
+        self.labels = {key: tuple(labels) for key, labels in self.labels.items()}
 
     def slugs_with_broader(self, trade_ids: Iterable[int]) -> set[str]:
         slugs = set()
@@ -56,16 +81,19 @@ class Vocabulary:
 
 
 def item_set_specs(
-    *, items: Iterable[ArchiveItem], trade_ids: dict[int, list[int]], vocabulary: Vocabulary
+    *,
+    items: Iterable[tuple[int, str, str]],
+    trade_ids: dict[int, list[int]],
+    vocabulary: Vocabulary,
 ) -> dict[int, list[str]]:
-    """The set specs of each item (`items` with their institution loaded; `trade_ids` maps an
-    item's pk to the pks of its trades)."""
+    """The set specs of each item, given as (pk, institution code, kind); `trade_ids` maps an
+    item's pk to the pks of its trades."""
     specs = {}
-    for item in items:
-        slugs = vocabulary.slugs_with_broader(trade_ids.get(item.pk, ()))
-        specs[item.pk] = [
-            f"{INSTITUTION}:{item.institution.code}",
-            f"{KIND}:{item.kind}",
+    for pk, institution_code, kind in items:
+        slugs = vocabulary.slugs_with_broader(trade_ids.get(pk, ()))
+        specs[pk] = [
+            f"{INSTITUTION}:{institution_code}",
+            f"{KIND}:{kind}",
             *(f"{TRADE}:{slug}" for slug in sorted(slugs)),
         ]
     return specs
@@ -82,7 +110,8 @@ def item_trade_ids(*, item_ids: Iterable[int]) -> dict[int, list[int]]:
 def set_specs_of(*, item_ids: Iterable[int]) -> dict[int, list[str]]:
     """The set specs of these items, read from the database (three queries)."""
     item_ids = list(item_ids)
-    items = ArchiveItem.objects.filter(pk__in=item_ids).select_related("institution")
+    items = ArchiveItem.objects.filter(pk__in=item_ids)
+    items = items.values_list("pk", "institution__code", "kind")
     return item_set_specs(
         items=items, trade_ids=item_trade_ids(item_ids=item_ids), vocabulary=Vocabulary()
     )
