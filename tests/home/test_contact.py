@@ -154,3 +154,19 @@ def test_the_submissions_csv_hands_no_formula_to_the_editor(contact_page, client
     # A spreadsheet shows a cell that starts with ' as text: nothing to click, nothing run.
     assert row["Nom"] == '\'=HYPERLINK("http://evil.invalid","clic")'
     assert row["Message"] == "Bonjour !"
+
+
+def test_a_form_sent_without_its_security_code_is_refused_with_an_explanation(contact_page):
+    """What a browser without JavaScript meets on a cached page (its forms carry no CSRF token
+    until site/static/js/forms.js fetches one): a page in the visitor's language that says
+    nothing was sent and what to do, not Django's bare English page; nothing is kept."""
+    browser = Client(enforce_csrf_checks=True)
+
+    response = browser.post("/fr/contact/", MESSAGE, HTTP_ACCEPT_LANGUAGE="fr")
+
+    assert response.status_code == 403
+    page = soup(response)
+    assert page.h1.get_text(strip=True) == "Ce formulaire n’a pas pu être envoyé"
+    assert "rien n’a été envoyé" in page.get_text()
+    assert FormSubmission.objects.count() == 0
+    assert mail.outbox == []
