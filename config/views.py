@@ -6,7 +6,6 @@ import sys
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponseServerError
 from django.template import loader
-from django.template.response import TemplateResponse
 from django.views.defaults import server_error as django_server_error
 
 from archive.storage import is_storage_outage
@@ -35,11 +34,3 @@ def server_error(request, template_name="500.html"):
     response["Retry-After"] = str(RETRY_AFTER)
     return response
 
-
-def csrf_failure(request, reason=""):
-    """A form refused by Django's CSRF check (CSRF_FAILURE_VIEW): nothing was done, and the
-    visitor reads why and what to do in their language, in the site's frame, rather than
-    Django's English page. Forms on cached pages get their token from a script
-    (site/static/js/forms.js), so a browser without JavaScript ends here too."""
-    logger.info("CSRF refusal on %s: %s", request.path, reason)
-    return TemplateResponse(request, "403_csrf.html", status=403)
