@@ -33,4 +33,3 @@ def server_error(request, template_name="500.html"):
     response.status_code = 503
     response["Retry-After"] = str(RETRY_AFTER)
     return response
-
