@@ -26,6 +26,13 @@ def geonames_uri(geonames_id: str) -> str:
     return f"https://sws.geonames.org/{geonames_id}/" if geonames_id else ""
 
 
+def trade_authority_uris(trade) -> list[str]:
+    """A trade's equivalents in the Getty AAT and Wikidata, as URIs (for schema.org sameAs,
+    SKOS exactMatch, Dublin Core and EDM subjects): `trade` is anything with `aat_id` and
+    `wikidata_id`."""
+    return [u for u in (aat_uri(trade.aat_id), wikidata_uri(trade.wikidata_id)) if u]
+
+
 def schema_type(item: ArchiveItem) -> str:
     """Photograph, VideoObject or AudioObject (an interview without a recording is still an
     audio interview, transcribed), CreativeWork for a savoir-faire record."""
@@ -90,7 +97,7 @@ def _trade(trade) -> dict:
         "name": getattr(trade, "label", trade.name),
         "termCode": trade.slug,
     }
-    same_as = [u for u in (aat_uri(trade.aat_id), wikidata_uri(trade.wikidata_id)) if u]
+    same_as = trade_authority_uris(trade)
     if same_as:
         term["sameAs"] = same_as
     return term

@@ -4,10 +4,9 @@ and Wikidata."""
 
 from __future__ import annotations
 
+from archive.structured_data import trade_authority_uris
 from opendata.api.selectors import TradeConcept
 
-AAT = "http://vocab.getty.edu/aat/"
-WIKIDATA = "http://www.wikidata.org/entity/"
 CONTEXT = {
     "skos": "http://www.w3.org/2004/02/skos/core#",
     "dct": "http://purl.org/dc/terms/",
@@ -25,12 +24,7 @@ CONTEXT = {
 
 def exact_matches(concept: TradeConcept) -> list[str]:
     """The concept's equivalents elsewhere: AAT and Wikidata URIs."""
-    matches = []
-    if concept.aat_id:
-        matches.append(f"{AAT}{concept.aat_id}")
-    if concept.wikidata_id:
-        matches.append(f"{WIKIDATA}{concept.wikidata_id}")
-    return matches
+    return trade_authority_uris(concept)
 
 
 def vocabulary_jsonld(concepts: list[TradeConcept], *, scheme: str, titles: dict) -> dict:

@@ -6,14 +6,12 @@ from functools import lru_cache
 
 from django.utils.translation import get_language
 
+from archive.structured_data import geonames_uri, trade_authority_uris, wikidata_uri
 from opendata.oai import describe
 from opendata.oai.links import (
-    GEONAMES,
     IIIF_IMAGE_API,
     IIIF_LEVEL0,
-    WIKIDATA,
     Links,
-    trade_uris,
 )
 from opendata.oai.records import Record
 from opendata.oai.sets import TradeRef
@@ -38,7 +36,7 @@ HEAD = "<rdf:RDF" + "".join(f' xmlns:{p}="{uri}"' for p, uri in NAMESPACES.items
 def _subjects(trade: TradeRef, labels: tuple) -> str:
     """A trade as subjects: its URIs, or its label in every language when it has none (the
     same for every item of the trade, so written once)."""
-    uris = trade_uris(trade)
+    uris = trade_authority_uris(trade)
     if uris:
         return "".join(link("dc:subject", uri) for uri in uris)
     return "".join(leaf_lang("dc:subject", label, language) for language, label in labels)
@@ -50,7 +48,7 @@ def write(record: Record, links: Links, provider: str) -> str:
     lang = describe.language(item)
     page = links.item_page(item)
     cho, aggregation = f"{page}#object", f"{page}#aggregation"
-    place = GEONAMES.format(item.geonames_id) if item.geonames_id else f"{page}#place"
+    place = geonames_uri(item.geonames_id) or f"{page}#place"
     period = describe.period(item)
     timespan = f"{page}#period"
     place_label = describe.place_label(item, active)
@@ -133,7 +131,7 @@ def write(record: Record, links: Links, provider: str) -> str:
         if place_label:
             out.append(leaf("skos:prefLabel", place_label))
         if item.wikidata_id:
-            out.append(link("owl:sameAs", WIKIDATA.format(item.wikidata_id)))
+            out.append(link("owl:sameAs", wikidata_uri(item.wikidata_id)))
         out.append("</edm:Place>")
     if period and period[0] != period[1]:
         out.append(f'<edm:TimeSpan rdf:about="{text(timespan)}">')

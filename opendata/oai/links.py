@@ -12,9 +12,6 @@ from opendata.oai.records import ItemData
 
 IIIF_IMAGE_API = "http://iiif.io/api/image"
 IIIF_LEVEL0 = "http://iiif.io/api/image/3/level0.json"
-GEONAMES = "https://sws.geonames.org/{}/"
-WIKIDATA = "http://www.wikidata.org/entity/{}"
-AAT = "http://vocab.getty.edu/aat/{}"
 
 
 _MARK = "OAI-IDENTIFIER"
@@ -53,12 +50,3 @@ class Links:
         """The whole image at its largest size: an Image API 3 URL every level 0 service
         answers."""
         return f"{self.image_service(image_id)}/full/max/0/default.jpg"
-
-
-def trade_uris(trade) -> list[str]:
-    uris = []
-    if trade.aat_id:
-        uris.append(AAT.format(trade.aat_id))
-    if trade.wikidata_id:
-        uris.append(WIKIDATA.format(trade.wikidata_id))
-    return uris

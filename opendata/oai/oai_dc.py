@@ -4,8 +4,9 @@ from functools import lru_cache
 
 from django.utils.translation import get_language
 
+from archive.structured_data import geonames_uri, trade_authority_uris, wikidata_uri
 from opendata.oai import describe
-from opendata.oai.links import GEONAMES, WIKIDATA, Links, trade_uris
+from opendata.oai.links import Links
 from opendata.oai.records import Record
 from opendata.oai.sets import TradeRef
 from opendata.oai.xml import leaf, leaf_lang
@@ -24,7 +25,7 @@ def _subjects(trade: TradeRef, labels: tuple) -> str:
     """A trade as subjects: its label in every language, then its URIs (the same for every
     item of the trade, so written once)."""
     out = [leaf_lang("dc:subject", label, language) for language, label in labels]
-    out += [leaf("dc:subject", uri) for uri in trade_uris(trade)]
+    out += [leaf("dc:subject", uri) for uri in trade_authority_uris(trade)]
     return "".join(out)
 
 
@@ -43,9 +44,9 @@ def write(record: Record, links: Links, provider: str) -> str:
     if place:
         out.append(leaf("dc:coverage", place))
     if item.geonames_id:
-        out.append(leaf("dc:coverage", GEONAMES.format(item.geonames_id)))
+        out.append(leaf("dc:coverage", geonames_uri(item.geonames_id)))
     if item.wikidata_id:
-        out.append(leaf("dc:coverage", WIKIDATA.format(item.wikidata_id)))
+        out.append(leaf("dc:coverage", wikidata_uri(item.wikidata_id)))
     date = describe.w3c_date(item)
     if date:
         out.append(leaf("dc:date", date))
