@@ -1,6 +1,5 @@
 """Events: commemorations, open-factory days across many sites, with iCalendar and JSON-LD."""
 
-import json
 from datetime import datetime
 
 from django.conf import settings
@@ -19,6 +18,7 @@ from wagtail.models import Orderable, Page, TranslatableMixin
 from wagtail.search import index
 
 from archive.models.base import Located
+from archive.structured_data import json_ld_script
 from home import calendars
 from home.blocks import BodyBlock
 from home.listings import paginate, with_renditions
@@ -164,7 +164,7 @@ class EventPage(RoutablePageMixin, Page):
         # Registration closes by itself at its deadline (a change of seats purges the page).
         pagecache.expire_at(request, *(Slot(s).closes_at for s in sites))
         context.update(map_context(sites, anchor_prefix="site-"))
-        context["json_ld"] = json.dumps(self.json_ld(request), ensure_ascii=False)
+        context["json_ld"] = json_ld_script(self.json_ld(request))
         return context
 
     def json_ld(self, request=None) -> dict:

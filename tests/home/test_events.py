@@ -126,6 +126,18 @@ def test_multi_site_event_lists_every_site_on_the_page_the_map_and_json_ld(open_
     assert "geo" not in locations[2]
 
 
+def test_a_hostile_event_title_stays_inside_its_structured_data(agenda, client):
+    """The event's JSON-LD is data in a script block: a title holding `</script>` must not end
+    the block and put markup of its own in the page."""
+    title = 'Fête</script><script src="https://evil.example/x.js"></script>'
+    EventPageFactory(parent=agenda, title=title, slug="fete", start=in_days(15, 10))
+
+    page = soup(client.get("/fr/agenda/fete/"))
+
+    assert not page.select('script[src^="https://evil.example"]')
+    assert json_ld(page)["name"] == title
+
+
 def test_event_page_offers_its_ics_download(open_days, client):
     link = soup(client.get("/fr/agenda/usines-ouvertes/")).select_one("a[download]")
 
